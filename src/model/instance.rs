@@ -1,0 +1,250 @@
+//! The validated, immutable instance: ids mapped to dense indices, per-slot values
+//! expanded, points resolved, reach precomputed.
+
+use geo::{MultiPolygon, Point};
+
+use crate::geo::{Node, Reach, TravelModel};
+pub use crate::model::raw::TeamKind;
+
+/// Index of a region in [`Instance::regions`].
+pub type RegionIdx = usize;
+/// Index of a post in [`Instance::posts`].
+pub type PostIdx = usize;
+/// Index of a team in [`Instance::teams`].
+pub type TeamIdx = usize;
+/// A time slot, counted from 0.
+pub type Slot = usize;
+
+/// The planning horizon.
+#[derive(Debug, Clone)]
+pub struct Horizon {
+    /// RFC 3339 start time, for reports only.
+    pub start: Option<String>,
+    /// Minutes per slot.
+    pub slot_minutes: u32,
+    /// Number of slots.
+    pub slots: usize,
+}
+
+/// At least `teams` patrol teams in the region in every slot of `from..to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MinPatrol {
+    /// First slot (inclusive).
+    pub from: Slot,
+    /// End slot (exclusive).
+    pub to: Slot,
+    /// Required number of patrol teams (volunteers count).
+    pub teams: u32,
+}
+
+/// A patrol region.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Unique id (over regions and posts).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// District or city, for reports.
+    pub group: Option<String>,
+    /// The region's point: location, else boundary centroid if inside, else interior point.
+    pub point: Point<f64>,
+    /// Boundary, if given.
+    pub boundary: Option<MultiPolygon<f64>>,
+    /// Resident population (default 1).
+    pub population: f64,
+    /// Risk per slot.
+    pub risk: Vec<f64>,
+    /// Footfall per slot, as given (default: population).
+    pub footfall: Vec<f64>,
+    /// Hard minimum-patrol requirements.
+    pub min_patrol: Vec<MinPatrol>,
+}
+
+/// A stand-by post for mobile teams.
+#[derive(Debug, Clone)]
+pub struct Post {
+    /// Unique id (over regions and posts).
+    pub id: String,
+    /// Location.
+    pub point: Point<f64>,
+    /// Maximum number of mobile teams at the post in one slot.
+    pub capacity: u32,
+}
+
+/// Shift-shape rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShiftRules {
+    /// Key in `shift_rules`.
+    pub name: String,
+    /// Shortest shift, in slots.
+    pub min_shift_slots: usize,
+    /// Longest shift, in slots.
+    pub max_shift_slots: usize,
+    /// Fewest idle slots between two shifts (>= 1).
+    pub min_rest_slots: usize,
+    /// Most slots worked over the horizon.
+    pub max_work_slots: usize,
+    /// Longest travel allowed between consecutive slots of a shift.
+    pub max_hop_minutes: f64,
+}
+
+/// One team.
+#[derive(Debug, Clone)]
+pub struct Team {
+    /// Unique team id.
+    pub id: String,
+    /// Patrol or mobile.
+    pub kind: TeamKind,
+    /// Volunteer group (patrol only).
+    pub volunteer: bool,
+    /// Number of people, for personnel counts.
+    pub members: u32,
+    /// Where reach is measured from.
+    pub base: Node,
+    /// Travel speed (ignored by the matrix model).
+    pub speed_kmh: f64,
+    /// Farthest location from the base, if limited.
+    pub reach_minutes: Option<f64>,
+    /// Presence contributed per slot, in (0, 1].
+    pub effectiveness: f64,
+    /// Index into [`Instance::rules`].
+    pub rules: usize,
+    /// Sorted, disjoint, non-touching half-open slot ranges when the team may work.
+    pub available: Vec<(Slot, Slot)>,
+}
+
+impl Team {
+    /// Whether the team may work in slot `s`.
+    pub fn is_available(&self, s: Slot) -> bool {
+        self.available.iter().any(|&(a, b)| a <= s && s < b)
+    }
+
+    /// Number of slots the team may work.
+    pub fn available_slots(&self) -> usize {
+        self.available.iter().map(|&(a, b)| b - a).sum()
+    }
+}
+
+/// Objective weights and standards.
+#[derive(Debug, Clone)]
+pub struct Objective {
+    /// Value of the 1st, 2nd, ... unit of presence; non-increasing.
+    pub presence_marginals: Vec<f64>,
+    /// Weight of risk in the presence weight.
+    pub risk_weight: f64,
+    /// Weight of rescaled footfall in the presence weight.
+    pub footfall_weight: f64,
+    /// Response standard, minutes.
+    pub response_minutes: f64,
+    /// Weight of response coverage.
+    pub response_weight: f64,
+    /// Backup standard, minutes.
+    pub backup_minutes: f64,
+    /// Weight of backup coverage.
+    pub backup_weight: f64,
+    /// Share of risk that full presence deters (for the incidents KPI).
+    pub deterrence: f64,
+    /// Whether a volunteer team needs a professional patrol team in its region.
+    pub volunteers_need_professional: bool,
+}
+
+impl Objective {
+    /// The concave presence value `g(P) = sum_j m_j * clamp(P - (j-1), 0, 1)`.
+    pub fn presence_value(&self, presence: f64) -> f64 {
+        self.presence_marginals
+            .iter()
+            .enumerate()
+            .map(|(j, m)| m * (presence - j as f64).clamp(0.0, 1.0))
+            .sum()
+    }
+
+    /// `G = sum_j m_j`, the largest presence value.
+    pub fn max_presence_value(&self) -> f64 {
+        self.presence_marginals.iter().sum()
+    }
+}
+
+/// A validated instance. Build it with [`crate::model::load_instance`] or
+/// [`Instance::from_file`]; it cannot be changed afterwards.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// Instance name (schedules must quote it).
+    pub name: String,
+    /// Planning horizon.
+    pub horizon: Horizon,
+    /// Travel model.
+    pub travel: TravelModel,
+    /// Regions.
+    pub regions: Vec<Region>,
+    /// Posts.
+    pub posts: Vec<Post>,
+    /// Shift rules, in key order.
+    pub rules: Vec<ShiftRules>,
+    /// Teams, in file order.
+    pub teams: Vec<Team>,
+    /// Objective.
+    pub objective: Objective,
+    /// Region nodes for travel, by region index.
+    pub region_nodes: Vec<Node>,
+    /// Post nodes for travel, by post index.
+    pub post_nodes: Vec<Node>,
+    /// Presence weight `w[r,s]`, row-major by region (`r * slots + s`).
+    pub weight: Vec<f64>,
+    /// Precomputed reach, hop and cover relations.
+    pub reach: Reach,
+}
+
+impl Instance {
+    /// Number of slots.
+    pub fn slots(&self) -> usize {
+        self.horizon.slots
+    }
+
+    /// Presence weight of region `r` in slot `s`.
+    pub fn weight(&self, r: RegionIdx, s: Slot) -> f64 {
+        self.weight[r * self.horizon.slots + s]
+    }
+
+    /// Travel minutes of `team` between two locations of its kind (regions for patrol
+    /// teams, posts for mobile teams).
+    pub fn hop_minutes(&self, team: TeamIdx, from: usize, to: usize) -> f64 {
+        let t = &self.teams[team];
+        let nodes = self.nodes(t.kind);
+        self.travel.minutes(t.speed_kmh, &nodes[from], &nodes[to])
+    }
+
+    /// Travel minutes of `team` from its base to a location of its kind.
+    pub fn base_minutes(&self, team: TeamIdx, to: usize) -> f64 {
+        let t = &self.teams[team];
+        self.travel
+            .minutes(t.speed_kmh, &t.base, &self.nodes(t.kind)[to])
+    }
+
+    /// Travel minutes of mobile `team` from post `p` to region `r`'s point.
+    pub fn post_to_region_minutes(&self, team: TeamIdx, p: PostIdx, r: RegionIdx) -> f64 {
+        let t = &self.teams[team];
+        self.travel
+            .minutes(t.speed_kmh, &self.post_nodes[p], &self.region_nodes[r])
+    }
+
+    /// The travel nodes of the locations a team of `kind` stands in.
+    pub fn nodes(&self, kind: TeamKind) -> &[Node] {
+        match kind {
+            TeamKind::Patrol => &self.region_nodes,
+            TeamKind::Mobile => &self.post_nodes,
+        }
+    }
+
+    /// The ids of the locations a team of `kind` stands in.
+    pub fn location_id(&self, kind: TeamKind, loc: usize) -> &str {
+        match kind {
+            TeamKind::Patrol => &self.regions[loc].id,
+            TeamKind::Mobile => &self.posts[loc].id,
+        }
+    }
+
+    /// The shift rules of a team.
+    pub fn rules_of(&self, team: TeamIdx) -> &ShiftRules {
+        &self.rules[self.teams[team].rules]
+    }
+}

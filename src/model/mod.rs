@@ -1,0 +1,95 @@
+//! The instance model: file types, validation, and the immutable validated [`Instance`].
+
+pub mod instance;
+pub mod problem;
+pub mod raw;
+pub mod validate;
+
+use std::path::Path;
+
+pub use instance::*;
+pub use problem::{Problem, CODES};
+pub use raw::InstanceFile;
+pub use validate::build_instance;
+
+/// Largest instance file read, in bytes (a hostile file gets an error, not an OOM).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Why an instance could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum InstanceError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file was read but is not a valid instance.
+    #[error("{} problem(s) in the instance:\n{}", .0.len(), render(.0))]
+    Invalid(Vec<Problem>),
+}
+
+fn render(ps: &[Problem]) -> String {
+    ps.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+}
+
+impl InstanceError {
+    /// The validation problems (empty for I/O errors).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            InstanceError::Invalid(ps) => ps,
+            InstanceError::Io { .. } => &[],
+        }
+    }
+}
+
+/// Parses instance JSON without validating it semantically.
+pub fn parse_instance_file(json: &str) -> Result<InstanceFile, InstanceError> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        InstanceError::Invalid(vec![Problem {
+            code: "parse",
+            path: if path == "." { "(file)".into() } else { path },
+            message: inner.to_string(),
+            action: "fix the JSON: check spelling of field names and value types against the instance format".into(),
+        }])
+    })
+}
+
+impl Instance {
+    /// Parses and validates instance JSON.
+    pub fn from_json(json: &str) -> Result<Instance, InstanceError> {
+        let file = parse_instance_file(json)?;
+        Instance::from_file(&file)
+    }
+
+    /// Validates a parsed file.
+    pub fn from_file(file: &InstanceFile) -> Result<Instance, InstanceError> {
+        build_instance(file).map_err(InstanceError::Invalid)
+    }
+}
+
+/// Reads, parses and validates an instance file.
+pub fn load_instance(path: impl AsRef<Path>) -> Result<Instance, InstanceError> {
+    let json = read_bounded(path.as_ref())?;
+    Instance::from_json(&json)
+}
+
+/// Reads a text file after checking its size against [`MAX_FILE_BYTES`].
+pub fn read_bounded(path: &Path) -> Result<String, InstanceError> {
+    let io = |source| InstanceError::Io { path: path.display().to_string(), source };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(InstanceError::Invalid(vec![Problem {
+            code: "file_too_large",
+            path: "(file)".into(),
+            message: format!("{} bytes is more than the limit of {MAX_FILE_BYTES}", meta.len()),
+            action: "split the instance".into(),
+        }]));
+    }
+    std::fs::read_to_string(path).map_err(io)
+}
