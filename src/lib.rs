@@ -18,9 +18,11 @@
 //! assert_eq!(instance.slots(), 24);
 //! ```
 
+pub mod cli;
 pub mod generate;
 pub mod geo;
 pub mod model;
+pub mod report;
 pub mod schedule;
 
 pub use model::{load_instance, Instance, InstanceError};

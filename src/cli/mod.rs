@@ -1,0 +1,66 @@
+//! The command line: arguments are parsed by clap, each command lives in its own file
+//! and returns an exit code. `anyhow` is used only here, at the binary's edge.
+
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Patrol scheduling optimisation for joint-patrol and emergency-mobile teams.
+#[derive(Debug, Parser)]
+#[command(name = "patrolplan", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check an instance file and print every problem found (exit 0 valid, 2 invalid).
+    Validate(validate::ValidateArgs),
+}
+
+/// How a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input or usage: exit code 2.
+    BadInput(anyhow::Error),
+    /// A valid input with an unwanted answer: exit code 1.
+    Unwanted(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::BadInput(e.into())
+    }
+}
+
+/// What a command returns: `Ok(code)` on success (0, or 1 for an unwanted but
+/// well-formed answer such as an infeasible schedule).
+pub type CommandResult = Result<ExitCode, Failure>;
+
+/// Parses the arguments, runs the command and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let result = match cli.command {
+        Command::Validate(args) => validate::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::BadInput(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Unwanted(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! `patrolplan validate INSTANCE`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::CommandResult;
+use crate::model::{load_instance, InstanceError, TeamKind};
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Instance file (patrolplan.instance.v1 JSON).
+    instance: PathBuf,
+    /// Print the problems as a JSON array instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints every problem (exit 2) or a one-line summary of a valid instance (exit 0).
+pub fn run(args: ValidateArgs) -> CommandResult {
+    match load_instance(&args.instance) {
+        Ok(inst) => {
+            if args.json {
+                println!("[]");
+            } else {
+                let patrol = inst.teams.iter().filter(|t| t.kind == TeamKind::Patrol).count();
+                println!(
+                    "{}: valid ({} regions, {} posts, {} patrol teams, {} mobile teams, {} slots of {} min)",
+                    args.instance.display(),
+                    inst.regions.len(),
+                    inst.posts.len(),
+                    patrol,
+                    inst.teams.len() - patrol,
+                    inst.slots(),
+                    inst.horizon.slot_minutes
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(InstanceError::Invalid(problems)) => {
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&problems)?);
+            } else {
+                eprintln!("{}: {} problem(s)", args.instance.display(), problems.len());
+                for p in &problems {
+                    eprintln!("  {p}");
+                }
+            }
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
