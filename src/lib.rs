@@ -19,10 +19,13 @@
 //! ```
 
 pub mod cli;
+pub mod construct;
 pub mod generate;
 pub mod geo;
 pub mod model;
 pub mod report;
 pub mod schedule;
+pub mod search;
 
 pub use model::{load_instance, Instance, InstanceError};
+pub use search::{CancelToken, SolveError, SolveOutcome, Solver};

@@ -1,0 +1,241 @@
+//! Meeting the hard minimum-patrol requirements first, before any shift is placed for
+//! value, and saying exactly which requirement cannot be met and why.
+
+use std::fmt;
+
+use crate::search::context::NONE;
+use crate::search::ops::{free_gap, max_new_len, Scratch};
+use crate::search::path::{place, PathSpec};
+use crate::search::state::State;
+
+/// A minimum-patrol requirement the construction could not meet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmetRequirement {
+    /// Region id.
+    pub region: String,
+    /// First slot that falls short.
+    pub slot: usize,
+    /// Teams required in that slot.
+    pub needed: u32,
+    /// Teams placed there.
+    pub placed: u32,
+    /// Why no further team could be put there.
+    pub cause: String,
+}
+
+impl fmt::Display for UnmetRequirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "region {} slot {}: min_patrol needs {} team(s), only {} could be placed: {}",
+            self.region, self.slot, self.needed, self.placed, self.cause
+        )
+    }
+}
+
+/// Per region, the local patrol teams whose reach contains it.
+pub fn teams_by_region(st: &State) -> Vec<Vec<u32>> {
+    let mut by = vec![Vec::new(); st.ctx.inst.regions.len()];
+    for (li, &k) in st.teams.iter().enumerate() {
+        if st.ctx.patrol[k] {
+            for &r in st.ctx.reach(k) {
+                by[r as usize].push(li as u32);
+            }
+        }
+    }
+    by
+}
+
+/// Adds shifts (or moves working teams) until every requirement of the state's
+/// regions is met; reports every requirement it could not meet.
+pub fn meet_requirements(st: &mut State, sc: &mut Scratch) -> Result<(), Vec<UnmetRequirement>> {
+    let ctx = st.ctx;
+    let n = ctx.slots;
+    let by_region = teams_by_region(st);
+    let mut unmet = Vec::new();
+    for (r, cands) in by_region.iter().enumerate() {
+        if cands.is_empty() {
+            continue;
+        }
+        let mut s = 0;
+        while s < n {
+            let i = r * n + s;
+            if st.cnt[i] >= ctx.req[i] {
+                s += 1;
+                continue;
+            }
+            if !add_team(st, sc, cands, r as u32, s) {
+                unmet.push(UnmetRequirement {
+                    region: ctx.inst.regions[r].id.clone(),
+                    slot: s,
+                    needed: ctx.req[i] as u32,
+                    placed: st.cnt[i] as u32,
+                    cause: cause(st, cands, s),
+                });
+                // Report each shortfall once, then go past this requirement's run.
+                while s < n && st.cnt[r * n + s] < ctx.req[r * n + s] {
+                    s += 1;
+                }
+            }
+        }
+    }
+    if unmet.is_empty() {
+        Ok(())
+    } else {
+        Err(unmet)
+    }
+}
+
+fn cause(st: &State, cands: &[u32], s: usize) -> String {
+    let ctx = st.ctx;
+    let avail: Vec<usize> = cands
+        .iter()
+        .map(|&li| li as usize)
+        .filter(|&li| ctx.avail_from(st.teams[li], s) > 0)
+        .collect();
+    if avail.is_empty() {
+        return format!(
+            "none of the {} team(s) that can reach it is available in that slot",
+            cands.len()
+        );
+    }
+    format!(
+        "the {} team(s) that can reach it and are available are all busy elsewhere or out of work time (rest, shift length, work limit, hop, escort)",
+        avail.len()
+    )
+}
+
+/// Tries to add one team to region `r` in slot `s`, preferring a new shift that stays
+/// through the rest of the shortfall; returns whether it succeeded.
+fn add_team(st: &mut State, sc: &mut Scratch, cands: &[u32], r: u32, s: usize) -> bool {
+    let ctx = st.ctx;
+    let n = ctx.slots;
+    let i = r as usize * n + s;
+    let mut short_end = s;
+    while short_end < n && st.cnt[r as usize * n + short_end] < ctx.req[r as usize * n + short_end]
+    {
+        short_end += 1;
+    }
+    // Best new shift: (covered slots, -reach size, -index) is maximised.
+    let mut best: Option<(usize, usize, usize, usize)> = None; // (li, start, len, covered)
+    let mut best_key = (0usize, usize::MAX);
+    for &li in cands {
+        let li = li as usize;
+        let k = st.teams[li];
+        if st.at(li, s) != NONE || ctx.avail_from(k, s) == 0 {
+            continue;
+        }
+        if ctx.volunteer[k] && ctx.escort && st.pro[i] == 0 {
+            continue;
+        }
+        let Some((a, len)) = window_around(st, li, s, short_end) else {
+            continue;
+        };
+        let covered = (a + len).min(short_end) - s;
+        let key = (covered, ctx.reach(k).len());
+        if best.is_none() || key.0 > best_key.0 || (key.0 == best_key.0 && key.1 < best_key.1) {
+            best = Some((li, a, len, covered));
+            best_key = key;
+        }
+    }
+    if let Some((li, a, len, _)) = best {
+        sc.forced.clear();
+        for t in a..a + len {
+            let j = r as usize * n + t;
+            sc.forced.push(if t >= s && st.cnt[j] < ctx.req[j] {
+                r
+            } else {
+                NONE
+            });
+        }
+        let forced = std::mem::take(&mut sc.forced);
+        let spec = PathSpec {
+            li,
+            start: a,
+            len,
+            prev: NONE,
+            next: NONE,
+            forced: &forced,
+        };
+        let routed = sc.path.best(st, &spec).is_some();
+        sc.forced = forced;
+        if routed {
+            place(st, li, a, &sc.path.path);
+            return true;
+        }
+        // Staying put may break hop (matrix travel); settle for the one slot.
+        sc.forced.iter_mut().enumerate().for_each(|(j, f)| {
+            if a + j != s {
+                *f = NONE
+            }
+        });
+        let forced = std::mem::take(&mut sc.forced);
+        let spec = PathSpec {
+            li,
+            start: a,
+            len,
+            prev: NONE,
+            next: NONE,
+            forced: &forced,
+        };
+        let routed = sc.path.best(st, &spec).is_some();
+        sc.forced = forced;
+        if routed {
+            place(st, li, a, &sc.path.path);
+            return true;
+        }
+    }
+    relocate_working(st, cands, r, s)
+}
+
+/// A legal new shift of local team `li` that contains slot `s` and covers as much of
+/// `[s, until)` as it can: `(start, len)`.
+fn window_around(st: &State, li: usize, s: usize, until: usize) -> Option<(usize, usize)> {
+    let ctx = st.ctx;
+    let k = st.teams[li];
+    let min_len = ctx.inst.rules_of(k).min_shift_slots;
+    let max_len = max_new_len(st, li);
+    if max_len < min_len {
+        return None;
+    }
+    let (lo, hi) = free_gap(st, li, s, s + 1);
+    if s < lo || s >= hi {
+        return None;
+    }
+    let mut run_start = s;
+    while run_start > lo && ctx.avail_from(k, run_start - 1) > 0 {
+        run_start -= 1;
+    }
+    let end = hi.min(s + ctx.avail_from(k, s));
+    if end < run_start + min_len {
+        return None;
+    }
+    let a = if s + min_len <= end { s } else { end - min_len };
+    let len = until.saturating_sub(a).clamp(min_len, max_len.min(end - a));
+    Some((a, len))
+}
+
+/// Moves a team that works in slot `s` elsewhere to region `r`, when its neighbours in
+/// the shift allow the hop and its old place can spare it.
+fn relocate_working(st: &mut State, cands: &[u32], r: u32, s: usize) -> bool {
+    let ctx = st.ctx;
+    let n = ctx.slots;
+    for &li in cands {
+        let li = li as usize;
+        let k = st.teams[li];
+        let here = st.at(li, s);
+        if here == NONE || here == r || !st.may_leave(li, s) {
+            continue;
+        }
+        if ctx.volunteer[k] && ctx.escort && st.pro[r as usize * n + s] == 0 {
+            continue;
+        }
+        let prev = if s > 0 { st.at(li, s - 1) } else { NONE };
+        let next = if s + 1 < n { st.at(li, s + 1) } else { NONE };
+        if (prev == NONE || ctx.hop_ok(k, prev, r)) && (next == NONE || ctx.hop_ok(k, r, next)) {
+            st.set(li, s, r);
+            return true;
+        }
+    }
+    false
+}

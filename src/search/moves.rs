@@ -1,0 +1,220 @@
+//! The moves of the local search. Each applies its change to the state (journaled, so
+//! it can be rolled back) and keeps every hard rule; the caller decides acceptance.
+//!
+//! - reroute: the best route of one team over a shift or part of one, given the others;
+//! - retime: move, stretch or shrink one shift (then route it), or add a shift;
+//! - destroy and repair: take out the shifts of the teams around one region and time
+//!   window and put them back greedily (a small large-neighbourhood step).
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::context::NONE;
+use super::ops::{best_window, free_gap, insert_anywhere, max_new_len, remove_run, Scratch};
+use super::path::{place, PathSpec};
+use super::state::State;
+
+/// The kinds of move, for statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveKind {
+    /// Best route over part of a shift.
+    Reroute,
+    /// New window for a shift.
+    Retime,
+    /// Destroy and repair around a region and time window.
+    Repair,
+}
+
+/// Reroutes a random part of a shift of local team `li` (never worsens the score).
+/// Returns false when the team has no shift and none could be added.
+pub fn reroute(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize) -> bool {
+    st.shifts_of(li, &mut sc.runs);
+    if sc.runs.is_empty() {
+        return insert_anywhere(st, sc, li).is_some();
+    }
+    let (a, b) = sc.runs[rng.random_range(0..sc.runs.len())];
+    let (a, b) = if b - a > 2 && rng.random_bool(0.5) {
+        let x = rng.random_range(a..b);
+        let y = rng.random_range(a..b);
+        (x.min(y), x.max(y) + 1)
+    } else {
+        (a, b)
+    };
+    let n = st.ctx.slots;
+    let prev = if a > 0 { st.at(li, a - 1) } else { NONE };
+    let next = if b < n { st.at(li, b) } else { NONE };
+    let mut forced = std::mem::take(&mut sc.forced);
+    sc.saved.clear();
+    sc.saved.extend((a..b).map(|s| st.at(li, s)));
+    remove_run(st, li, a, b, &mut forced);
+    let spec = PathSpec {
+        li,
+        start: a,
+        len: b - a,
+        prev,
+        next,
+        forced: &forced,
+    };
+    let found = sc.path.best(st, &spec).is_some();
+    sc.forced = forced;
+    if found {
+        place(st, li, a, &sc.path.path);
+    } else {
+        // Only possible through float ties on an exhausted candidate set: put it back.
+        let saved = std::mem::take(&mut sc.saved);
+        place(st, li, a, &saved);
+        sc.saved = saved;
+    }
+    found
+}
+
+/// Gives one shift of local team `li` a new window (or adds a shift when the team has
+/// work time left) and routes it. Returns false when the drawn window breaks a rule
+/// (the state is then partly changed: the caller rolls back).
+pub fn retime(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize) -> bool {
+    let ctx = st.ctx;
+    let k = st.teams[li];
+    let rules = ctx.inst.rules_of(k);
+    st.shifts_of(li, &mut sc.runs);
+    if sc.runs.is_empty() || (max_new_len(st, li) >= rules.min_shift_slots && rng.random_bool(0.2))
+    {
+        return insert_anywhere(st, sc, li).is_some();
+    }
+    let (a, b) = sc.runs[rng.random_range(0..sc.runs.len())];
+    let mut forced = std::mem::take(&mut sc.forced);
+    let needed = remove_run(st, li, a, b, &mut forced);
+    let (lo, hi) = free_gap(st, li, a, b);
+    let max_len = max_new_len(st, li);
+    let len = b - a;
+    let step = |rng: &mut ChaCha8Rng| {
+        let d = rng.random_range(1..=2) as isize;
+        if rng.random_bool(0.5) {
+            d
+        } else {
+            -d
+        }
+    };
+    let (na, nl): (isize, isize) = match rng.random_range(0..5) {
+        0 => (a as isize + step(rng), len as isize),
+        1 => {
+            let d = step(rng);
+            (a as isize + d, len as isize - d)
+        }
+        2 => (a as isize, len as isize + step(rng)),
+        3 => match best_window(st, sc, li, lo, hi) {
+            Some((wa, wl, _)) => (wa as isize, wl as isize),
+            None => (a as isize, len as isize),
+        },
+        _ => {
+            let top = hi.saturating_sub(rules.min_shift_slots).max(lo);
+            let wa = rng.random_range(lo..=top);
+            let wl = rng.random_range(rules.min_shift_slots..=rules.max_shift_slots);
+            (wa as isize, wl as isize)
+        }
+    };
+    let ok = na >= lo as isize
+        && nl >= rules.min_shift_slots as isize
+        && nl <= max_len as isize
+        && na + nl <= hi as isize;
+    let (na, nl) = (na.max(0) as usize, nl.max(0) as usize);
+    let ok = ok
+        && ctx.avail_from(k, na) >= nl
+        && (needed == 0
+            || forced
+                .iter()
+                .enumerate()
+                .all(|(i, &f)| f == NONE || (na..na + nl).contains(&(a + i))));
+    if !ok {
+        sc.forced = forced;
+        return false;
+    }
+    sc.saved.clear();
+    sc.saved.extend((na..na + nl).map(|s| {
+        if (a..b).contains(&s) {
+            forced[s - a]
+        } else {
+            NONE
+        }
+    }));
+    sc.forced = forced;
+    let spec = PathSpec {
+        li,
+        start: na,
+        len: nl,
+        prev: NONE,
+        next: NONE,
+        forced: &sc.saved,
+    };
+    if sc.path.best(st, &spec).is_none() {
+        return false;
+    }
+    place(st, li, na, &sc.path.path);
+    true
+}
+
+/// Destroys the shifts of the teams around a random region and time window and
+/// repairs them greedily. `teams` is scratch space for the team list.
+pub fn destroy_repair(
+    st: &mut State,
+    sc: &mut Scratch,
+    rng: &mut ChaCha8Rng,
+    seed_team: usize,
+    max_teams: usize,
+    teams: &mut Vec<usize>,
+) -> bool {
+    let ctx = st.ctx;
+    let n = ctx.slots;
+    let k0 = st.teams[seed_team];
+    if !ctx.patrol[k0] {
+        return false;
+    }
+    let reach = ctx.reach(k0);
+    if reach.is_empty() {
+        return false;
+    }
+    let r0 = reach[rng.random_range(0..reach.len())];
+    let area = ctx.hop(k0, r0);
+    let width = 2 * ctx.inst.rules_of(k0).max_shift_slots;
+    let t0 = rng.random_range(0..n);
+    let t1 = (t0 + width).min(n);
+    teams.clear();
+    for li in 0..st.teams.len() {
+        if !ctx.patrol[st.teams[li]] {
+            continue;
+        }
+        let hit = (t0..t1).any(|s| {
+            let l = st.at(li, s);
+            l != NONE && area.binary_search(&l).is_ok()
+        });
+        if hit {
+            teams.push(li);
+            if teams.len() >= max_teams {
+                break;
+            }
+        }
+    }
+    // Professionals are repaired before volunteers, who need them.
+    teams.sort_by_key(|&li| (ctx.volunteer[st.teams[li]], li));
+    let mut removed = 0;
+    for &li in teams.iter() {
+        st.shifts_of(li, &mut sc.runs);
+        let runs = std::mem::take(&mut sc.runs);
+        for &(a, b) in &runs {
+            if b <= t0 || a >= t1 || !(a..b).all(|s| st.may_leave(li, s)) {
+                continue;
+            }
+            for s in a..b {
+                st.set(li, s, NONE);
+            }
+            removed += 1;
+        }
+        sc.runs = runs;
+    }
+    if removed == 0 {
+        return false;
+    }
+    while !teams.is_empty() {
+        teams.retain(|&li| insert_anywhere(st, sc, li).is_some());
+    }
+    true
+}

@@ -1,0 +1,330 @@
+//! The incremental search state: every team's location per slot, and per region-slot
+//! the aggregates the score and the hard rules depend on. A change of one team in one
+//! slot updates only the region-slots (and post-slot) it touches, in O(cover set size).
+
+use super::context::{Context, NONE};
+use crate::model::TeamIdx;
+use crate::schedule::{Schedule, Shift};
+
+/// The three parts of the objective, as tracked by the search.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Score {
+    /// `sum w[r,s] * g(P[r,s])`.
+    pub presence: f64,
+    /// `response_weight * sum risk * C1`.
+    pub response: f64,
+    /// `backup_weight * sum risk * C2`.
+    pub backup: f64,
+}
+
+impl Score {
+    /// The objective.
+    pub fn total(&self) -> f64 {
+        self.presence + self.response + self.backup
+    }
+}
+
+/// Mutable state of one search member over a set of teams (a component of the
+/// instance, or all of it). Region and post arrays span the whole instance so that
+/// indices need no translation; only the teams are local.
+#[derive(Debug, Clone)]
+pub struct State<'c> {
+    /// Shared precomputation.
+    pub ctx: &'c Context<'c>,
+    /// Global index of each local team.
+    pub teams: Vec<TeamIdx>,
+    /// `local * slots + s`: location, or [`NONE`].
+    pub loc: Vec<u32>,
+    /// Slots worked per local team.
+    pub worked: Vec<u32>,
+    /// `r * slots + s`: presence in fixed point.
+    pub pres: Vec<i64>,
+    /// `r * slots + s`: patrol teams (volunteers included).
+    pub cnt: Vec<u16>,
+    /// `r * slots + s`: professional (non-volunteer) patrol teams.
+    pub pro: Vec<u16>,
+    /// `r * slots + s`: mobile teams within the response standard.
+    pub c1: Vec<u16>,
+    /// `r * slots + s`: mobile teams within the backup standard.
+    pub c2: Vec<u16>,
+    /// `p * slots + s`: mobile teams at the post.
+    pub occ: Vec<u16>,
+    /// The score, kept incrementally.
+    pub score: Score,
+    journal: Vec<(u32, u32, u32)>,
+    journaling: bool,
+}
+
+impl<'c> State<'c> {
+    /// An empty state (nobody works) over the given global teams.
+    pub fn new(ctx: &'c Context<'c>, teams: Vec<TeamIdx>) -> State<'c> {
+        let s = ctx.slots;
+        let nr = ctx.inst.regions.len() * s;
+        State {
+            ctx,
+            loc: vec![NONE; teams.len() * s],
+            worked: vec![0; teams.len()],
+            teams,
+            pres: vec![0; nr],
+            cnt: vec![0; nr],
+            pro: vec![0; nr],
+            c1: vec![0; nr],
+            c2: vec![0; nr],
+            occ: vec![0; ctx.inst.posts.len() * s],
+            score: Score::default(),
+            journal: Vec::new(),
+            journaling: false,
+        }
+    }
+
+    /// Location of local team `li` in slot `s` ([`NONE`] when off).
+    #[inline]
+    pub fn at(&self, li: usize, s: usize) -> u32 {
+        self.loc[li * self.ctx.slots + s]
+    }
+
+    /// Value gained by putting patrol team `k` (not counted) in region `r` at slot `s`.
+    #[inline]
+    pub fn patrol_gain(&self, k: TeamIdx, r: u32, s: usize) -> f64 {
+        let i = r as usize * self.ctx.slots + s;
+        let p = self.pres[i];
+        self.ctx.inst.weight[i] * (self.ctx.g(p + self.ctx.eff[k]) - self.ctx.g(p))
+    }
+
+    /// Value gained by putting mobile team `k` (not counted) at post `p` in slot `s`.
+    #[inline]
+    pub fn mobile_gain(&self, k: TeamIdx, p: u32, s: usize) -> f64 {
+        let reach = &self.ctx.inst.reach;
+        let n = self.ctx.slots;
+        let mut v = 0.0;
+        for &r in reach.response_regions(k, p as usize) {
+            let i = r as usize * n + s;
+            if self.c1[i] == 0 {
+                v += self.ctx.resp_w[i];
+            }
+        }
+        for &r in reach.backup_regions(k, p as usize) {
+            let i = r as usize * n + s;
+            if self.c2[i] == 1 {
+                v += self.ctx.back_w[i];
+            }
+        }
+        v
+    }
+
+    /// Value gained by putting team `k` (not counted) at location `l` in slot `s`.
+    #[inline]
+    pub fn gain(&self, k: TeamIdx, l: u32, s: usize) -> f64 {
+        if self.ctx.patrol[k] {
+            self.patrol_gain(k, l, s)
+        } else {
+            self.mobile_gain(k, l, s)
+        }
+    }
+
+    /// Whether team `k` (not counted) may stand at `l` in slot `s` given the others:
+    /// volunteers need a professional there, posts have a capacity.
+    #[inline]
+    pub fn may_enter(&self, k: TeamIdx, l: u32, s: usize) -> bool {
+        let i = l as usize * self.ctx.slots + s;
+        if self.ctx.patrol[k] {
+            !(self.ctx.escort && self.ctx.volunteer[k]) || self.pro[i] > 0
+        } else {
+            self.occ[i] < self.ctx.capacity[l as usize]
+        }
+    }
+
+    /// Whether, with team `k` not counted, location `l` in slot `s` lacks it: a
+    /// minimum-patrol requirement falls short, or volunteers stand without a
+    /// professional. A team that was there must then stay.
+    #[inline]
+    pub fn needs(&self, k: TeamIdx, l: u32, s: usize) -> bool {
+        if !self.ctx.patrol[k] {
+            return false;
+        }
+        let i = l as usize * self.ctx.slots + s;
+        self.cnt[i] < self.ctx.req[i]
+            || (self.ctx.escort && !self.ctx.volunteer[k] && self.pro[i] == 0 && self.cnt[i] > 0)
+    }
+
+    /// Whether local team `li` may leave its location in slot `s` without breaking a
+    /// requirement or stranding volunteers.
+    #[inline]
+    pub fn may_leave(&self, li: usize, s: usize) -> bool {
+        let l = self.at(li, s);
+        if l == NONE || !self.ctx.patrol[self.teams[li]] {
+            return true;
+        }
+        let k = self.teams[li];
+        let i = l as usize * self.ctx.slots + s;
+        let (cnt, pro) = (
+            self.cnt[i] - 1,
+            self.pro[i] - u16::from(!self.ctx.volunteer[k]),
+        );
+        cnt >= self.ctx.req[i] && !(self.ctx.escort && pro == 0 && cnt > 0)
+    }
+
+    /// Starts recording changes so that they can be rolled back.
+    pub fn begin(&mut self) {
+        self.journal.clear();
+        self.journaling = true;
+    }
+
+    /// Keeps the recorded changes.
+    pub fn commit(&mut self) {
+        self.journal.clear();
+        self.journaling = false;
+    }
+
+    /// Undoes every change since [`State::begin`] and restores `score` exactly.
+    pub fn rollback(&mut self, score: Score) {
+        self.journaling = false;
+        while let Some((li, s, old)) = self.journal.pop() {
+            self.set(li as usize, s as usize, old);
+        }
+        self.score = score;
+    }
+
+    /// Puts local team `li` at `l` (or off, with [`NONE`]) in slot `s`, updating every
+    /// aggregate and the score.
+    pub fn set(&mut self, li: usize, s: usize, l: u32) {
+        let n = self.ctx.slots;
+        let old = self.loc[li * n + s];
+        if old == l {
+            return;
+        }
+        if self.journaling {
+            self.journal.push((li as u32, s as u32, old));
+        }
+        let k = self.teams[li];
+        if old != NONE {
+            self.worked[li] -= 1;
+            self.apply(k, old, s, -1);
+        }
+        if l != NONE {
+            self.worked[li] += 1;
+            self.apply(k, l, s, 1);
+        }
+        self.loc[li * n + s] = l;
+    }
+
+    fn apply(&mut self, k: TeamIdx, l: u32, s: usize, sign: i64) {
+        let ctx = self.ctx;
+        let n = ctx.slots;
+        let i = l as usize * n + s;
+        if ctx.patrol[k] {
+            let before = ctx.g(self.pres[i]);
+            self.pres[i] += sign * ctx.eff[k];
+            self.score.presence += ctx.inst.weight[i] * (ctx.g(self.pres[i]) - before);
+            let d = sign as i16 as u16;
+            self.cnt[i] = self.cnt[i].wrapping_add(d);
+            if !ctx.volunteer[k] {
+                self.pro[i] = self.pro[i].wrapping_add(d);
+            }
+            return;
+        }
+        self.occ[i] = self.occ[i].wrapping_add(sign as i16 as u16);
+        let reach = &ctx.inst.reach;
+        for &r in reach.response_regions(k, l as usize) {
+            let j = r as usize * n + s;
+            let was = self.c1[j] > 0;
+            self.c1[j] = self.c1[j].wrapping_add(sign as i16 as u16);
+            if was != (self.c1[j] > 0) {
+                self.score.response += sign as f64 * ctx.resp_w[j];
+            }
+        }
+        for &r in reach.backup_regions(k, l as usize) {
+            let j = r as usize * n + s;
+            let was = self.c2[j] > 1;
+            self.c2[j] = self.c2[j].wrapping_add(sign as i16 as u16);
+            if was != (self.c2[j] > 1) {
+                self.score.backup += sign as f64 * ctx.back_w[j];
+            }
+        }
+    }
+
+    /// The score computed from the aggregates alone (no incremental sums), in a fixed
+    /// order: what the incremental score must equal.
+    pub fn recompute_score(&self) -> Score {
+        let ctx = self.ctx;
+        let mut sc = Score::default();
+        for i in 0..self.pres.len() {
+            sc.presence += ctx.inst.weight[i] * ctx.g(self.pres[i]);
+            if self.c1[i] > 0 {
+                sc.response += ctx.resp_w[i];
+            }
+            if self.c2[i] > 1 {
+                sc.backup += ctx.back_w[i];
+            }
+        }
+        sc
+    }
+
+    /// Rebuilds every aggregate from the locations and resets the incremental score;
+    /// returns the largest difference found against the incremental version (0 when
+    /// the incremental bookkeeping is exact).
+    pub fn recompute_from_scratch(&mut self) -> f64 {
+        let mut fresh = State::new(self.ctx, self.teams.clone());
+        let n = self.ctx.slots;
+        for li in 0..self.teams.len() {
+            for s in 0..n {
+                fresh.set(li, s, self.loc[li * n + s]);
+            }
+        }
+        let mut diff = 0.0f64;
+        let arrays_equal = fresh.pres == self.pres
+            && fresh.cnt == self.cnt
+            && fresh.pro == self.pro
+            && fresh.c1 == self.c1
+            && fresh.c2 == self.c2
+            && fresh.occ == self.occ
+            && fresh.worked == self.worked;
+        if !arrays_equal {
+            diff = f64::INFINITY;
+        }
+        let exact = fresh.recompute_score();
+        diff = diff.max((exact.total() - self.score.total()).abs());
+        *self = State {
+            journal: Vec::new(),
+            journaling: false,
+            score: exact,
+            ..fresh
+        };
+        diff
+    }
+
+    /// The shifts (maximal runs of worked slots) of local team `li`, as `(start, end)`.
+    pub fn shifts_of(&self, li: usize, out: &mut Vec<(usize, usize)>) {
+        out.clear();
+        let n = self.ctx.slots;
+        let row = &self.loc[li * n..(li + 1) * n];
+        let mut s = 0;
+        while s < n {
+            if row[s] == NONE {
+                s += 1;
+                continue;
+            }
+            let a = s;
+            while s < n && row[s] != NONE {
+                s += 1;
+            }
+            out.push((a, s));
+        }
+    }
+
+    /// Writes this state's teams into `schedule` (other teams are left alone).
+    pub fn write_into(&self, schedule: &mut Schedule) {
+        let n = self.ctx.slots;
+        let mut runs = Vec::new();
+        for (li, &k) in self.teams.iter().enumerate() {
+            self.shifts_of(li, &mut runs);
+            schedule.shifts[k] = runs
+                .iter()
+                .map(|&(a, b)| Shift {
+                    start: a,
+                    at: self.loc[li * n + a..li * n + b].to_vec(),
+                })
+                .collect();
+        }
+    }
+}
