@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use super::accept::Acceptance;
 use super::cancel::CancelToken;
 use super::check::assert_consistent;
-use super::moves::{destroy_repair, reroute, retime};
+use super::moves::{destroy_repair, replan, reroute, retime};
 use super::ops::Scratch;
 use super::state::State;
 
@@ -122,8 +122,9 @@ impl<'c> Member<'c> {
         let li = self.movable[self.rng.random_range(0..self.movable.len())];
         let (st, sc, rng) = (&mut self.st, &mut self.sc, &mut self.rng);
         match rng.random_range(0..100) {
-            0..45 => reroute(st, sc, rng, li),
-            45..95 => retime(st, sc, rng, li),
+            0..40 => reroute(st, sc, rng, li),
+            40..85 => retime(st, sc, rng, li),
+            85..95 => replan(st, sc, rng, li),
             _ => destroy_repair(st, sc, rng, li, 24, &mut self.team_buf),
         }
     }

@@ -11,6 +11,7 @@ pub mod cancel;
 pub mod check;
 pub mod components;
 pub mod context;
+pub mod exact;
 pub mod member;
 pub mod moves;
 pub mod ops;

@@ -152,8 +152,9 @@ pub fn retime(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize)
     true
 }
 
-/// Destroys the shifts of the teams around a random region and time window and
-/// repairs them greedily. `teams` is scratch space for the team list.
+/// Destroys the shifts of the teams of the seed team's kind around a random location
+/// and time window, and repairs them: a few teams first get a random window, then all
+/// are refilled greedily. `teams` is scratch space for the team list.
 pub fn destroy_repair(
     st: &mut State,
     sc: &mut Scratch,
@@ -165,28 +166,26 @@ pub fn destroy_repair(
     let ctx = st.ctx;
     let n = ctx.slots;
     let k0 = st.teams[seed_team];
-    if !ctx.patrol[k0] {
-        return false;
-    }
+    let patrol = ctx.patrol[k0];
     let reach = ctx.reach(k0);
     if reach.is_empty() {
         return false;
     }
-    let r0 = reach[rng.random_range(0..reach.len())];
-    let area = ctx.hop(k0, r0);
+    let l0 = reach[rng.random_range(0..reach.len())];
+    let area = ctx.hop(k0, l0);
     let width = 2 * ctx.inst.rules_of(k0).max_shift_slots;
     let t0 = rng.random_range(0..n);
     let t1 = (t0 + width).min(n);
     teams.clear();
     for li in 0..st.teams.len() {
-        if !ctx.patrol[st.teams[li]] {
+        if ctx.patrol[st.teams[li]] != patrol {
             continue;
         }
         let hit = (t0..t1).any(|s| {
             let l = st.at(li, s);
             l != NONE && area.binary_search(&l).is_ok()
         });
-        if hit {
+        if hit || li == seed_team {
             teams.push(li);
             if teams.len() >= max_teams {
                 break;
@@ -194,9 +193,13 @@ pub fn destroy_repair(
         }
     }
     // Professionals are repaired before volunteers, who need them.
-    teams.sort_by_key(|&li| (ctx.volunteer[st.teams[li]], li));
+    for i in (1..teams.len()).rev() {
+        teams.swap(i, rng.random_range(0..=i));
+    }
+    teams.sort_by_key(|&li| ctx.volunteer[st.teams[li]]);
     let mut removed = 0;
-    for &li in teams.iter() {
+    // Volunteers leave first so that their escorts are free to leave too.
+    for &li in teams.iter().rev() {
         st.shifts_of(li, &mut sc.runs);
         let runs = std::mem::take(&mut sc.runs);
         for &(a, b) in &runs {
@@ -213,8 +216,86 @@ pub fn destroy_repair(
     if removed == 0 {
         return false;
     }
+    if teams
+        .iter()
+        .all(|&li| super::exact::size(st, li) <= super::exact::MAX_STATES)
+    {
+        // A second pass lets professionals follow the volunteers placed after them.
+        let first = teams.iter().all(|&li| replan_exact(st, sc, li));
+        return first && teams.iter().all(|&li| replan_exact(st, sc, li));
+    }
+    for &li in teams.iter() {
+        if rng.random_bool(0.3) {
+            insert_random(st, sc, rng, li);
+        }
+    }
     while !teams.is_empty() {
         teams.retain(|&li| insert_anywhere(st, sc, li).is_some());
     }
     true
+}
+
+/// Adds a shift of random length at a random free place of local team `li`, routed at
+/// its best; does nothing when the drawn place does not fit.
+fn insert_random(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize) {
+    let ctx = st.ctx;
+    let rules = ctx.inst.rules_of(st.teams[li]);
+    let s = rng.random_range(0..ctx.slots);
+    if st.at(li, s) != NONE {
+        return;
+    }
+    let (lo, hi) = free_gap(st, li, s, s + 1);
+    let max_len = max_new_len(st, li).min(hi.saturating_sub(lo));
+    if max_len < rules.min_shift_slots {
+        return;
+    }
+    let len = rng.random_range(rules.min_shift_slots..=max_len);
+    let a = rng.random_range(lo..=hi - len);
+    if ctx.avail_from(st.teams[li], a) >= len {
+        let _ = super::ops::route_new(st, sc, li, a, len);
+    }
+}
+
+/// Takes out every shift of local team `li` that it can leave, then plans it again:
+/// exactly over the whole horizon when the team's programme is small, otherwise the
+/// first shift at a random window (diversification) and the rest greedily.
+pub fn replan(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize) -> bool {
+    if super::exact::size(st, li) <= super::exact::MAX_STATES {
+        return replan_exact(st, sc, li);
+    }
+    st.shifts_of(li, &mut sc.runs);
+    let runs = std::mem::take(&mut sc.runs);
+    for &(a, b) in &runs {
+        if (a..b).all(|s| st.may_leave(li, s)) {
+            for s in a..b {
+                st.set(li, s, NONE);
+            }
+        }
+    }
+    sc.runs = runs;
+    if rng.random_bool(0.5) {
+        insert_random(st, sc, rng, li);
+    }
+    while insert_anywhere(st, sc, li).is_some() {}
+    true
+}
+
+/// Replaces the whole plan of local team `li` by its exact best response.
+pub fn replan_exact(st: &mut State, sc: &mut Scratch, li: usize) -> bool {
+    let n = st.ctx.slots;
+    let mut forced = std::mem::take(&mut sc.forced);
+    remove_run(st, li, 0, n, &mut forced);
+    let plan = super::exact::best_plan(st, li, &forced);
+    sc.forced = forced;
+    match plan {
+        Some((_, plan)) => {
+            for (s, &l) in plan.iter().enumerate() {
+                if l != NONE {
+                    st.set(li, s, l);
+                }
+            }
+            true
+        }
+        None => false,
+    }
 }
