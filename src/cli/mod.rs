@@ -1,6 +1,7 @@
 //! The command line: arguments are parsed by clap, each command lives in its own file
 //! and returns an exit code. `anyhow` is used only here, at the binary's edge.
 
+mod generate;
 mod validate;
 
 use std::process::ExitCode;
@@ -17,6 +18,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write a scenario instance (tiny, small, nanjing, jiangsu).
+    Generate(generate::GenerateArgs),
     /// Check an instance file and print every problem found (exit 0 valid, 2 invalid).
     Validate(validate::ValidateArgs),
 }
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Generate(args) => generate::run(args),
         Command::Validate(args) => validate::run(args),
     };
     match result {
