@@ -1,6 +1,8 @@
 //! The command line: arguments are parsed by clap, each command lives in its own file
 //! and returns an exit code. `anyhow` is used only here, at the binary's edge.
 
+mod baseline;
+mod evaluate;
 mod validate;
 
 use std::process::ExitCode;
@@ -19,6 +21,10 @@ pub struct Cli {
 enum Command {
     /// Check an instance file and print every problem found (exit 0 valid, 2 invalid).
     Validate(validate::ValidateArgs),
+    /// Write the hand-made baseline schedule of an instance.
+    Baseline(baseline::BaselineArgs),
+    /// Score a schedule and list every breach (exit 0 feasible, 1 infeasible, 2 bad input).
+    Evaluate(evaluate::EvaluateArgs),
 }
 
 /// How a command failed.
@@ -46,11 +52,17 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Baseline(args) => baseline::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
     };
     match result {
         Ok(code) => code,
