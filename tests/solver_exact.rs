@@ -248,7 +248,7 @@ fn solver_is_within_half_a_percent_of_the_exhaustive_optimum() {
                 .full_assert_every(50)
                 .solve()
                 .expect("feasible");
-            let got = out.objective.total();
+            let got = out.objective.total;
             assert!(
                 got <= opt + 1e-9,
                 "seed {seed}: solver {got} beats the optimum {opt}: scoring differs"

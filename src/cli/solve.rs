@@ -11,9 +11,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use super::{CommandResult, Failure};
+use crate::construct::baseline;
 use crate::model::load_instance;
-use crate::report::atomic::write_atomic;
-use crate::search::{SolveError, Solver};
+use crate::schedule::{evaluate, to_schedule_file, write_schedule_file, Kpis, ObjectiveParts};
+use crate::search::{SolveError, SolveOutcome, Solver};
 
 /// Arguments of `solve`.
 #[derive(Debug, Args)]
@@ -86,38 +87,17 @@ pub fn run(args: SolveArgs) -> CommandResult {
             bar.finish_and_clear();
             return Err(Failure::Unwanted(e.into()));
         }
+        Err(e @ SolveError::Internal(_)) => return Err(Failure::Unwanted(e.into())),
         Err(e) => return Err(Failure::BadInput(e.into())),
     };
     bar.finish_and_clear();
-    let teams: Vec<_> = inst
-        .teams
-        .iter()
-        .enumerate()
-        .filter(|(k, _)| !out.schedule.shifts[*k].is_empty())
-        .map(|(k, t)| {
-            let shifts: Vec<_> = out.schedule.shifts[k]
-                .iter()
-                .map(|sh| {
-                    let at: Vec<&str> = sh
-                        .at
-                        .iter()
-                        .map(|&l| inst.location_id(t.kind, l as usize))
-                        .collect();
-                    json!({"start": sh.start, "at": at})
-                })
-                .collect();
-            json!({"id": t.id, "shifts": shifts})
-        })
-        .collect();
+    let base = evaluate(&inst, &baseline(&inst));
     let summary = json!({
-        "objective": {
-            "total": out.objective.total(),
-            "presence": out.objective.presence,
-            "response": out.objective.response,
-            "backup": out.objective.backup,
-        },
+        "objective": out.objective,
+        "kpis": out.kpis,
         "bound": out.bound,
         "gap": out.gap,
+        "baseline": { "objective": base.objective, "kpis": base.kpis },
         "solver": {
             "seed": args.seed,
             "threads": out.stats.threads,
@@ -126,25 +106,63 @@ pub fn run(args: SolveArgs) -> CommandResult {
             "version": env!("CARGO_PKG_VERSION"),
         },
     });
-    let file = json!({
-        "format": "patrolplan.schedule.v1",
-        "instance": inst.name,
-        "teams": teams,
-        "summary": summary,
-    });
-    let text = serde_json::to_string_pretty(&file)?;
-    write_atomic(&args.out, text.as_bytes())
+    let file = to_schedule_file(&inst, &out.schedule, Some(summary));
+    write_schedule_file(&args.out, &file)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
-    println!(
-        "objective {:.4} (presence {:.4}, response {:.4}, backup {:.4}); constructed {:.4} in {} ms; {} iterations in {} ms",
-        out.objective.total(),
-        out.objective.presence,
-        out.objective.response,
-        out.objective.backup,
-        out.stats.construct_objective,
-        out.stats.construct_ms,
-        out.stats.iterations,
-        out.stats.elapsed_ms
-    );
+    print_table(&out, &base.objective, &base.kpis);
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(out: &SolveOutcome, base: &ObjectiveParts, bk: &Kpis) {
+    let s = &out.stats;
+    println!(
+        "first feasible in {} ms (objective {:.4}); {} iterations, {} moves evaluated in {} ms on {} thread(s)",
+        s.construct_ms, s.construct_objective, s.iterations, s.moves_evaluated, s.elapsed_ms, s.threads
+    );
+    let gap = out.gap.map_or("-".into(), |g| format!("{:.3}%", 100.0 * g));
+    let bound = out.bound.map_or("-".into(), |b| format!("{b:.4}"));
+    println!("bound {bound}, gap {gap}");
+    println!(
+        "  {:<32} {:>14} {:>14} {:>12}",
+        "", "solver", "baseline", "change"
+    );
+    let row = |name: &str, a: Option<f64>, b: Option<f64>| {
+        let f = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.4}"));
+        let d = match (a, b) {
+            (Some(a), Some(b)) => format!("{:+.4}", a - b),
+            _ => "-".into(),
+        };
+        println!("  {name:<32} {:>14} {:>14} {:>12}", f(a), f(b), d);
+    };
+    let (o, k) = (&out.objective, &out.kpis);
+    row("objective", Some(o.total), Some(base.total));
+    row("  presence", Some(o.presence), Some(base.presence));
+    row("  response", Some(o.response), Some(base.response));
+    row("  backup", Some(o.backup), Some(base.backup));
+    row("meeting_rate", k.meeting_rate, bk.meeting_rate);
+    row("risk_coverage", k.risk_coverage, bk.risk_coverage);
+    row(
+        "response_coverage",
+        k.response_coverage,
+        bk.response_coverage,
+    );
+    row("backup_coverage", k.backup_coverage, bk.backup_coverage);
+    row(
+        "expected_preventable_incidents",
+        k.expected_preventable_incidents,
+        bk.expected_preventable_incidents,
+    );
+    let ph = &k.personnel_hours;
+    let bph = &bk.personnel_hours;
+    row(
+        "personnel_hours.professional",
+        Some(ph.patrol_professional),
+        Some(bph.patrol_professional),
+    );
+    row(
+        "personnel_hours.volunteer",
+        Some(ph.volunteer),
+        Some(bph.volunteer),
+    );
+    row("personnel_hours.mobile", Some(ph.mobile), Some(bph.mobile));
 }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::search::context::NONE;
-use crate::search::ops::{free_gap, max_new_len, Scratch};
+use crate::search::ops::{free_gap, max_new_len, remove_run, Scratch};
 use crate::search::path::{place, PathSpec};
 use crate::search::state::State;
 
@@ -185,7 +185,7 @@ fn add_team(st: &mut State, sc: &mut Scratch, cands: &[u32], r: u32, s: usize) -
             return true;
         }
     }
-    relocate_working(st, cands, r, s)
+    relocate_working(st, sc, cands, r, s)
 }
 
 /// A legal new shift of local team `li` that contains slot `s` and covers as much of
@@ -215,27 +215,51 @@ fn window_around(st: &State, li: usize, s: usize, until: usize) -> Option<(usize
     Some((a, len))
 }
 
-/// Moves a team that works in slot `s` elsewhere to region `r`, when its neighbours in
-/// the shift allow the hop and its old place can spare it.
-fn relocate_working(st: &mut State, cands: &[u32], r: u32, s: usize) -> bool {
+/// Reroutes the shift of a team that works in slot `s` elsewhere so that it passes
+/// through region `r` then, when its other needs and its hop rule allow.
+fn relocate_working(st: &mut State, sc: &mut Scratch, cands: &[u32], r: u32, s: usize) -> bool {
     let ctx = st.ctx;
     let n = ctx.slots;
     for &li in cands {
         let li = li as usize;
         let k = st.teams[li];
         let here = st.at(li, s);
-        if here == NONE || here == r || !st.may_leave(li, s) {
+        if here == NONE || here == r {
             continue;
         }
         if ctx.volunteer[k] && ctx.escort && st.pro[r as usize * n + s] == 0 {
             continue;
         }
-        let prev = if s > 0 { st.at(li, s - 1) } else { NONE };
-        let next = if s + 1 < n { st.at(li, s + 1) } else { NONE };
-        if (prev == NONE || ctx.hop_ok(k, prev, r)) && (next == NONE || ctx.hop_ok(k, r, next)) {
-            st.set(li, s, r);
+        let (mut a, mut b) = (s, s + 1);
+        while a > 0 && st.at(li, a - 1) != NONE {
+            a -= 1;
+        }
+        while b < n && st.at(li, b) != NONE {
+            b += 1;
+        }
+        sc.saved.clear();
+        sc.saved.extend((a..b).map(|t| st.at(li, t)));
+        let mut forced = std::mem::take(&mut sc.forced);
+        remove_run(st, li, a, b, &mut forced);
+        let ok = forced[s - a] == NONE;
+        forced[s - a] = r;
+        let spec = PathSpec {
+            li,
+            start: a,
+            len: b - a,
+            prev: NONE,
+            next: NONE,
+            forced: &forced,
+        };
+        let routed = ok && sc.path.best(st, &spec).is_some();
+        sc.forced = forced;
+        if routed {
+            place(st, li, a, &sc.path.path);
             return true;
         }
+        let saved = std::mem::take(&mut sc.saved);
+        place(st, li, a, &saved);
+        sc.saved = saved;
     }
     false
 }

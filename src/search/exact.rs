@@ -7,7 +7,7 @@ use super::context::NONE;
 use super::state::State;
 
 /// Largest number of programme states this module will build.
-pub const MAX_STATES: usize = 400_000;
+pub const MAX_STATES: usize = 60_000;
 
 /// Number of programme states for local team `li` (to decide whether to use it).
 pub fn size(st: &State, li: usize) -> usize {

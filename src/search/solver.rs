@@ -15,7 +15,7 @@ use super::ops::Scratch;
 use super::state::{Score, State};
 use crate::construct::{construct, load_warm, UnmetRequirement};
 use crate::model::Instance;
-use crate::schedule::Schedule;
+use crate::schedule::{evaluate, Kpis, ObjectiveParts, Schedule};
 
 /// Iterations per epoch over the whole instance; shared out over components by size.
 /// Fixed (not derived from time or threads) so that runs are reproducible.
@@ -69,8 +69,11 @@ pub struct SolveStats {
     pub epochs: u64,
     /// Threads used.
     pub threads: usize,
-    /// Warm-start shifts dropped because they broke a rule.
+    /// Warm-start shifts dropped because they broke a rule (`usize::MAX` when a
+    /// component's warm start had to be abandoned to meet the requirements).
     pub warm_dropped: usize,
+    /// The objective as tracked by the search (checked against the evaluator).
+    pub search_objective: f64,
 }
 
 /// What [`Solver::solve`] returns.
@@ -78,8 +81,10 @@ pub struct SolveStats {
 pub struct SolveOutcome {
     /// The best feasible schedule found.
     pub schedule: Schedule,
-    /// Its objective, recomputed from scratch.
-    pub objective: Score,
+    /// Its objective, as scored by the evaluator ([`crate::schedule::evaluate`]).
+    pub objective: ObjectiveParts,
+    /// Its KPIs, from the evaluator.
+    pub kpis: Kpis,
     /// The upper bound given to the solver, if any.
     pub bound: Option<f64>,
     /// `(bound - total) / bound`, when a positive bound is known.
@@ -94,6 +99,9 @@ pub enum SolveError {
     /// Some minimum-patrol requirement could not be met.
     #[error("no feasible schedule found; unmet requirements:\n{}", render(.0))]
     Infeasible(Vec<UnmetRequirement>),
+    /// The evaluator disagrees with the search (a bug: please report it).
+    #[error("internal error: {0}")]
+    Internal(String),
     /// The thread pool could not be built.
     #[error("cannot start {threads} worker thread(s): {message}")]
     Threads {
@@ -261,8 +269,15 @@ impl<'a> Solver<'a> {
                 .par_iter()
                 .map(|teams| {
                     let mut st = State::new(&ctx, teams.clone());
-                    let dropped = warm.map_or(0, |w| load_warm(&mut st, w));
-                    let res = construct(&mut st, &mut Scratch::default());
+                    let mut sc = Scratch::default();
+                    let mut dropped = warm.map_or(0, |w| load_warm(&mut st, w));
+                    let mut res = construct(&mut st, &mut sc);
+                    if res.is_err() && warm.is_some() {
+                        // The warm start leaves no room for a requirement: start afresh.
+                        st = State::new(&ctx, teams.clone());
+                        dropped = usize::MAX;
+                        res = construct(&mut st, &mut sc);
+                    }
                     (res, st, dropped)
                 })
                 .collect()
@@ -278,7 +293,7 @@ impl<'a> Solver<'a> {
             if let Err(u) = res {
                 unmet.extend(u);
             }
-            stats.warm_dropped += dropped;
+            stats.warm_dropped = stats.warm_dropped.saturating_add(dropped);
             states.push(st);
         }
         if !unmet.is_empty() {
@@ -355,7 +370,7 @@ impl<'a> Solver<'a> {
                 break;
             }
         }
-        Ok(self.finish(start, members, comps.len(), stats))
+        self.finish(start, members, comps.len(), stats)
     }
 
     fn make_acceptance(&self, start_objective: f64) -> Box<dyn Acceptance + 'a> {
@@ -387,9 +402,9 @@ impl<'a> Solver<'a> {
         members: Vec<(usize, Member)>,
         n_comps: usize,
         mut stats: SolveStats,
-    ) -> SolveOutcome {
+    ) -> Result<SolveOutcome, SolveError> {
         let mut schedule = Schedule::empty(self.inst);
-        let mut objective = Score::default();
+        let mut tracked = Score::default();
         for c in 0..n_comps {
             let best = members
                 .iter()
@@ -402,24 +417,47 @@ impl<'a> Solver<'a> {
                 .expect("every component has a member");
             best.best.write_into(&mut schedule);
             let sc = best.best.recompute_score();
-            objective.presence += sc.presence;
-            objective.response += sc.response;
-            objective.backup += sc.backup;
+            tracked.presence += sc.presence;
+            tracked.response += sc.response;
+            tracked.backup += sc.backup;
         }
         for (_, m) in &members {
             stats.iterations += m.stats.iterations;
             stats.moves_evaluated += m.stats.moves_evaluated;
             stats.accepted += m.stats.accepted;
         }
-        stats.elapsed_ms = start.elapsed().as_millis() as u64;
-        self.report(start, stats.iterations, objective.total());
-        SolveOutcome {
-            schedule,
-            objective,
-            bound: self.bound,
-            gap: gap(self.bound, objective.total()),
-            stats,
+        stats.search_objective = tracked.total();
+        let eval = evaluate(self.inst, &schedule);
+        if !eval.feasible {
+            let first: Vec<String> = eval
+                .violations
+                .iter()
+                .take(5)
+                .map(|v| v.to_string())
+                .collect();
+            return Err(SolveError::Internal(format!(
+                "the evaluator finds {} breach(es) in the solver's schedule: {}",
+                eval.violations.len(),
+                first.join("; ")
+            )));
         }
+        let total = eval.objective.total;
+        if (total - tracked.total()).abs() > 1e-6 * total.abs().max(1.0) {
+            return Err(SolveError::Internal(format!(
+                "the evaluator scores {total} but the search tracked {}",
+                tracked.total()
+            )));
+        }
+        stats.elapsed_ms = start.elapsed().as_millis() as u64;
+        self.report(start, stats.iterations, total);
+        Ok(SolveOutcome {
+            schedule,
+            objective: eval.objective,
+            kpis: eval.kpis,
+            bound: self.bound,
+            gap: gap(self.bound, total),
+            stats,
+        })
     }
 }
 
