@@ -52,7 +52,8 @@ pub struct Member<'c> {
     rng: ChaCha8Rng,
     accept: Box<dyn Acceptance + 'c>,
     sc: Scratch,
-    movable: Vec<usize>,
+    patrol: Vec<usize>,
+    mobile: Vec<usize>,
     team_buf: Vec<usize>,
     /// Counters.
     pub stats: MemberStats,
@@ -63,9 +64,9 @@ pub struct Member<'c> {
 impl<'c> Member<'c> {
     /// A member starting from `st`, with its own seeded random stream.
     pub fn new(st: State<'c>, seed: u64, accept: Box<dyn Acceptance + 'c>) -> Member<'c> {
-        let movable = (0..st.teams.len())
+        let (mobile, patrol): (Vec<usize>, Vec<usize>) = (0..st.teams.len())
             .filter(|&li| !st.ctx.reach(st.teams[li]).is_empty())
-            .collect();
+            .partition(|&li| !st.ctx.patrol[st.teams[li]]);
         Member {
             best_total: st.score.total(),
             best: st.clone(),
@@ -73,7 +74,8 @@ impl<'c> Member<'c> {
             rng: ChaCha8Rng::seed_from_u64(seed),
             accept,
             sc: Scratch::default(),
-            movable,
+            patrol,
+            mobile,
             team_buf: Vec::new(),
             stats: MemberStats::default(),
             full_assert_every: 0,
@@ -82,7 +84,7 @@ impl<'c> Member<'c> {
 
     /// Runs up to `budget` iterations (fewer when `stop` fires); returns how many ran.
     pub fn run(&mut self, budget: u64, stop: &StopRule) -> u64 {
-        if self.movable.is_empty() {
+        if self.patrol.is_empty() && self.mobile.is_empty() {
             return 0;
         }
         let mut done = 0;
@@ -119,7 +121,14 @@ impl<'c> Member<'c> {
 
     /// Applies one random move; false when it was not legal (the caller rolls back).
     fn random_move(&mut self) -> bool {
-        let li = self.movable[self.rng.random_range(0..self.movable.len())];
+        // Half the moves go to mobile teams: they are few, but cover is worth as much as
+        // presence, which saturates where many patrol teams can reach.
+        let pool = if self.mobile.is_empty() || (!self.patrol.is_empty() && self.rng.random_bool(0.5)) {
+            &self.patrol
+        } else {
+            &self.mobile
+        };
+        let li = pool[self.rng.random_range(0..pool.len())];
         let (st, sc, rng) = (&mut self.st, &mut self.sc, &mut self.rng);
         match rng.random_range(0..100) {
             0..40 => reroute(st, sc, rng, li),
