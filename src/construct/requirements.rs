@@ -116,9 +116,9 @@ fn add_team(st: &mut State, sc: &mut Scratch, cands: &[u32], r: u32, s: usize) -
     {
         short_end += 1;
     }
-    // Best new shift: (covered slots, -reach size, -index) is maximised.
-    let mut best: Option<(usize, usize, usize, usize)> = None; // (li, start, len, covered)
-    let mut best_key = (0usize, usize::MAX);
+    // New shifts, best first: most of the shortfall covered, then professionals (they
+    // need no escort), then the least flexible team (fewest reachable regions).
+    let mut options: Vec<(usize, bool, usize, usize, usize, usize)> = Vec::new();
     for &li in cands {
         let li = li as usize;
         let k = st.teams[li];
@@ -132,61 +132,52 @@ fn add_team(st: &mut State, sc: &mut Scratch, cands: &[u32], r: u32, s: usize) -
             continue;
         };
         let covered = (a + len).min(short_end) - s;
-        let key = (covered, ctx.reach(k).len());
-        if best.is_none() || key.0 > best_key.0 || (key.0 == best_key.0 && key.1 < best_key.1) {
-            best = Some((li, a, len, covered));
-            best_key = key;
-        }
+        options.push((
+            usize::MAX - covered,
+            ctx.volunteer[k],
+            ctx.reach(k).len(),
+            li,
+            a,
+            len,
+        ));
     }
-    if let Some((li, a, len, _)) = best {
-        sc.forced.clear();
-        for t in a..a + len {
-            let j = r as usize * n + t;
-            sc.forced.push(if t >= s && st.cnt[j] < ctx.req[j] {
-                r
-            } else {
-                NONE
-            });
-        }
-        let forced = std::mem::take(&mut sc.forced);
-        let spec = PathSpec {
-            li,
-            start: a,
-            len,
-            prev: NONE,
-            next: NONE,
-            forced: &forced,
-        };
-        let routed = sc.path.best(st, &spec).is_some();
-        sc.forced = forced;
-        if routed {
-            place(st, li, a, &sc.path.path);
-            return true;
-        }
-        // Staying put may break hop (matrix travel); settle for the one slot.
-        sc.forced.iter_mut().enumerate().for_each(|(j, f)| {
-            if a + j != s {
-                *f = NONE
+    options.sort_unstable();
+    for &(_, _, _, li, a, len) in options.iter().take(MAX_TRIES) {
+        // First stay through the shortfall; staying put may break hop (matrix travel),
+        // so then settle for the one slot.
+        for whole in [true, false] {
+            let mut forced = std::mem::take(&mut sc.forced);
+            forced.clear();
+            forced.extend((a..a + len).map(|t| {
+                let j = r as usize * n + t;
+                let short = t >= s && st.cnt[j] < ctx.req[j];
+                if (whole && short) || t == s {
+                    r
+                } else {
+                    NONE
+                }
+            }));
+            let spec = PathSpec {
+                li,
+                start: a,
+                len,
+                prev: NONE,
+                next: NONE,
+                forced: &forced,
+            };
+            let routed = sc.path.best(st, &spec).is_some();
+            sc.forced = forced;
+            if routed {
+                place(st, li, a, &sc.path.path);
+                return true;
             }
-        });
-        let forced = std::mem::take(&mut sc.forced);
-        let spec = PathSpec {
-            li,
-            start: a,
-            len,
-            prev: NONE,
-            next: NONE,
-            forced: &forced,
-        };
-        let routed = sc.path.best(st, &spec).is_some();
-        sc.forced = forced;
-        if routed {
-            place(st, li, a, &sc.path.path);
-            return true;
         }
     }
     relocate_working(st, sc, cands, r, s)
 }
+
+/// New-shift candidates tried per shortfall before rerouting working teams.
+const MAX_TRIES: usize = 32;
 
 /// A legal new shift of local team `li` that contains slot `s` and covers as much of
 /// `[s, until)` as it can: `(start, len)`.

@@ -123,11 +123,12 @@ impl<'c> Member<'c> {
     fn random_move(&mut self) -> bool {
         // Half the moves go to mobile teams: they are few, but cover is worth as much as
         // presence, which saturates where many patrol teams can reach.
-        let pool = if self.mobile.is_empty() || (!self.patrol.is_empty() && self.rng.random_bool(0.5)) {
-            &self.patrol
-        } else {
-            &self.mobile
-        };
+        let pool =
+            if self.mobile.is_empty() || (!self.patrol.is_empty() && self.rng.random_bool(0.5)) {
+                &self.patrol
+            } else {
+                &self.mobile
+            };
         let li = pool[self.rng.random_range(0..pool.len())];
         let (st, sc, rng) = (&mut self.st, &mut self.sc, &mut self.rng);
         match rng.random_range(0..100) {
