@@ -6,8 +6,21 @@
 use super::context::NONE;
 use super::state::State;
 
-/// Largest number of programme states this module will build.
-pub const MAX_STATES: usize = 60_000;
+/// Largest programme used for a patrol team (they are many, and presence saturates).
+pub const MAX_PATROL_STATES: usize = 60_000;
+/// Largest programme used for a mobile team (measured on nanjing: 2 M states made the
+/// moves too slow to pay off within 10 s).
+pub const MAX_MOBILE_STATES: usize = 60_000;
+
+/// Whether the exact programme of local team `li` is small enough to run as a move.
+pub fn affordable(st: &State, li: usize) -> bool {
+    let limit = if st.ctx.patrol[st.teams[li]] {
+        MAX_PATROL_STATES
+    } else {
+        MAX_MOBILE_STATES
+    };
+    size(st, li) <= limit
+}
 
 /// Number of programme states for local team `li` (to decide whether to use it).
 pub fn size(st: &State, li: usize) -> usize {

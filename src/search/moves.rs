@@ -216,10 +216,7 @@ pub fn destroy_repair(
     if removed == 0 {
         return false;
     }
-    if teams
-        .iter()
-        .all(|&li| super::exact::size(st, li) <= super::exact::MAX_STATES)
-    {
+    if teams.iter().all(|&li| super::exact::affordable(st, li)) {
         // A second pass lets professionals follow the volunteers placed after them.
         let first = teams.iter().all(|&li| replan_exact(st, sc, li));
         return first && teams.iter().all(|&li| replan_exact(st, sc, li));
@@ -260,7 +257,7 @@ fn insert_random(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usi
 /// exactly over the whole horizon when the team's programme is small, otherwise the
 /// first shift at a random window (diversification) and the rest greedily.
 pub fn replan(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize) -> bool {
-    if super::exact::size(st, li) <= super::exact::MAX_STATES {
+    if super::exact::affordable(st, li) {
         return replan_exact(st, sc, li);
     }
     st.shifts_of(li, &mut sc.runs);
