@@ -24,5 +24,6 @@ pub mod geo;
 pub mod model;
 pub mod report;
 pub mod schedule;
+pub mod siting;
 
 pub use model::{load_instance, Instance, InstanceError};
