@@ -158,9 +158,14 @@ fn augment(
     false
 }
 
-/// Teitz–Bart improvement: for each team in turn, apply its best improving move (to a
-/// post with room, or to a full post whose occupant of another group moves on to a post
-/// with room or to this team's post) until a whole round improves nothing.
+/// An improving move: (gain, new post, another team moved along and where).
+type Move = (f64, u32, Option<(usize, u32)>);
+
+/// Teitz–Bart improvement: for each team in turn, apply its best improving move until a
+/// whole round improves nothing. Moves of team `a` to post `p`: alone (when `p` has room);
+/// with an occupant `b` of `p` moving on to another of its posts (an exchange when that
+/// is `a`'s post); or with a team `b` taking `a`'s vacated post. Teams of the same group
+/// are interchangeable, so pairs within a group are skipped.
 pub(crate) fn improve(prep: &Prepared, counts: &mut CoverCounts) {
     loop {
         let mut improved = false;
@@ -170,31 +175,39 @@ pub(crate) fn improve(prep: &Prepared, counts: &mut CoverCounts) {
                 continue;
             };
             let eps = 1e-9 * (1.0 + counts.value().abs());
-            let mut best: Option<(f64, u32, Option<(usize, u32)>)> = None;
+            let mut best: Option<Move> = None;
+            let offer = |d: f64, m: Move, best: &mut Option<Move>| {
+                if d > eps && best.map_or(true, |(bd, _, _)| d > bd) {
+                    *best = Some(m);
+                }
+            };
             for &p in &prep.allowed[i] {
                 if p == cur {
                     continue;
                 }
-                if counts.has_room(p) {
+                let room = counts.has_room(p);
+                if room {
                     let d = counts.delta_move(team, p);
-                    if d > eps && best.map_or(true, |(bd, _, _)| d > bd) {
-                        best = Some((d, p, None));
-                    }
-                    continue;
+                    offer(d, (d, p, None), &mut best);
                 }
-                // Ejection: an occupant of another group moves on to `q` (its swap
-                // with this team when `q == cur`), so this team can take `p`.
                 for (j, &tj) in prep.teams.iter().enumerate() {
-                    if counts.post_of(tj) != Some(p) || prep.group[j] == prep.group[i] {
+                    if prep.group[j] == prep.group[i] {
                         continue;
                     }
-                    for &q in &prep.allowed[j] {
-                        if q == p || (q != cur && !counts.has_room(q)) {
-                            continue;
+                    let Some(pj) = counts.post_of(tj) else {
+                        continue;
+                    };
+                    if !room && pj == p {
+                        for &q in &prep.allowed[j] {
+                            if q != p {
+                                if let Some(d) = pair_delta(counts, team, p, tj, q) {
+                                    offer(d, (d, p, Some((tj, q))), &mut best);
+                                }
+                            }
                         }
-                        let d = ejection_delta(counts, team, tj, p, q);
-                        if d > eps && best.map_or(true, |(bd, _, _)| d > bd) {
-                            best = Some((d, p, Some((tj, q))));
+                    } else if room && pj != cur && prep.allowed[j].binary_search(&cur).is_ok() {
+                        if let Some(d) = pair_delta(counts, team, p, tj, cur) {
+                            offer(d, (d, p, Some((tj, cur))), &mut best);
                         }
                     }
                 }
@@ -205,7 +218,7 @@ pub(crate) fn improve(prep: &Prepared, counts: &mut CoverCounts) {
                     improved = true;
                 }
                 Some((_, p, Some((tj, q)))) => {
-                    eject(counts, team, tj, p, q);
+                    pair_move(counts, team, p, tj, q).expect("checked feasible");
                     improved = true;
                 }
                 None => {}
@@ -217,24 +230,35 @@ pub(crate) fn improve(prep: &Prepared, counts: &mut CoverCounts) {
     }
 }
 
-/// Value change of `a` moving to `p` while `b`, standing at `p`, moves to `q`
-/// (evaluated by doing and undoing).
-fn ejection_delta(counts: &mut CoverCounts, a: usize, b: usize, p: u32, q: u32) -> f64 {
-    let pa = counts.post_of(a).expect("a is placed");
+/// Moves `a` to `p` and `b` to `q` together if capacity allows (else changes nothing);
+/// returns the posts they left.
+fn pair_move(counts: &mut CoverCounts, a: usize, p: u32, b: usize, q: u32) -> Option<(u32, u32)> {
+    let pa = counts.remove(a)?;
+    let Some(pb) = counts.remove(b) else {
+        counts.add(a, pa);
+        return None;
+    };
+    if counts.has_room(q) {
+        counts.add(b, q);
+        if counts.has_room(p) {
+            counts.add(a, p);
+            return Some((pa, pb));
+        }
+        counts.remove(b);
+    }
+    counts.add(b, pb);
+    counts.add(a, pa);
+    None
+}
+
+/// Value change of [`pair_move`] (evaluated by doing and undoing), `None` if infeasible.
+fn pair_delta(counts: &mut CoverCounts, a: usize, p: u32, b: usize, q: u32) -> Option<f64> {
     let before = counts.value();
-    eject(counts, a, b, p, q);
+    let (pa, pb) = pair_move(counts, a, p, b, q)?;
     let d = counts.value() - before;
     counts.remove(a);
     counts.remove(b);
+    counts.add(b, pb);
     counts.add(a, pa);
-    counts.add(b, p);
-    d
-}
-
-/// `a` moves to `p`, `b` (standing at `p`) moves to `q`.
-fn eject(counts: &mut CoverCounts, a: usize, b: usize, p: u32, q: u32) {
-    counts.remove(a);
-    counts.remove(b);
-    counts.add(b, q);
-    counts.add(a, p);
+    Some(d)
 }
