@@ -19,6 +19,7 @@
 //! ```
 
 pub mod cli;
+pub mod construct;
 pub mod generate;
 pub mod geo;
 pub mod model;

@@ -1,6 +1,9 @@
 //! The command line: arguments are parsed by clap, each command lives in its own file
 //! and returns an exit code. `anyhow` is used only here, at the binary's edge.
 
+mod baseline;
+mod evaluate;
+mod generate;
 mod validate;
 
 use std::process::ExitCode;
@@ -17,8 +20,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write a scenario instance (tiny, small, nanjing, jiangsu).
+    Generate(generate::GenerateArgs),
     /// Check an instance file and print every problem found (exit 0 valid, 2 invalid).
     Validate(validate::ValidateArgs),
+    /// Write the hand-made baseline schedule of an instance.
+    Baseline(baseline::BaselineArgs),
+    /// Score a schedule and list every breach (exit 0 feasible, 1 infeasible, 2 bad input).
+    Evaluate(evaluate::EvaluateArgs),
 }
 
 /// How a command failed.
@@ -54,7 +63,10 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Generate(args) => generate::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Baseline(args) => baseline::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
     };
     match result {
         Ok(code) => code,
