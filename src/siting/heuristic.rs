@@ -100,7 +100,7 @@ pub(crate) fn greedy_fill(prep: &Prepared, counts: &mut CoverCounts) {
                     continue;
                 }
                 let g = counts.gain_add(team, p);
-                if best.map_or(true, |(bg, _, _)| g > bg) {
+                if best.is_none_or(|(bg, _, _)| g > bg) {
                     best = Some((g, i, p));
                 }
             }
@@ -177,7 +177,7 @@ pub(crate) fn improve(prep: &Prepared, counts: &mut CoverCounts) {
             let eps = 1e-9 * (1.0 + counts.value().abs());
             let mut best: Option<Move> = None;
             let offer = |d: f64, m: Move, best: &mut Option<Move>| {
-                if d > eps && best.map_or(true, |(bd, _, _)| d > bd) {
+                if d > eps && best.is_none_or(|(bd, _, _)| d > bd) {
                     *best = Some(m);
                 }
             };

@@ -30,7 +30,7 @@ pub fn move_up(
                     continue;
                 }
                 let d = counts.delta_move(team, p);
-                if d > eps && best.map_or(true, |(bd, _, _)| d > bd) {
+                if d > eps && best.is_none_or(|(bd, _, _)| d > bd) {
                     best = Some((d, team, p));
                 }
             }
