@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+use patrolplan::generate::{generate, Preset};
+use patrolplan::model::TeamKind;
+use patrolplan::schedule::{evaluate, Schedule, Shift};
 use patrolplan::siting::{
     lp_bound, move_up, respects_capacity, site_slot, slot_cover_value, solve_exact,
     solve_exact_report, CoverCounts, SlotSiting, UNPLACED,
@@ -339,4 +342,70 @@ fn exact_report_bound_is_above_value() {
     assert!(out.proven);
     assert!(out.bound >= out.value - 1e-9);
     assert!(out.nodes >= 1);
+}
+
+/// A schedule in which each team of `placed` works slot `slot` only, at its post.
+fn one_slot_schedule(inst: &Instance, slot: usize, placed: &[(usize, u32)]) -> Schedule {
+    let mut schedule = Schedule::empty(inst);
+    for &(t, p) in placed {
+        schedule.shifts[t].push(Shift {
+            start: slot,
+            at: vec![p],
+        });
+    }
+    schedule
+}
+
+#[test]
+fn the_evaluator_agrees_with_sitings() {
+    for seed in 0..10 {
+        let inst = random_instance(400 + seed, 30, 8, 4);
+        let problem = random_problem(&inst, seed);
+        let posts = site_slot(&problem, None);
+        if posts.contains(&UNPLACED) {
+            continue;
+        }
+        let pl = placed(&problem, &posts);
+        let eval = evaluate(&inst, &one_slot_schedule(&inst, 0, &pl));
+        let referee = eval.objective.response + eval.objective.backup;
+        assert!((referee - slot_cover_value(&inst, 0, &pl)).abs() < 1e-9);
+        let counts = CoverCounts::with_placed(&inst, 0, &pl);
+        assert!((referee - counts.value()).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn preset_slots_are_sited_and_rescored() {
+    let inst = Instance::from_file(&generate(Preset::Small, 3)).expect("preset is valid");
+    let mut schedule = Schedule::empty(&inst);
+    let mut total = 0.0;
+    for slot in 0..inst.slots() {
+        let teams: Vec<(usize, Vec<u32>)> = (0..inst.teams.len())
+            .filter(|&k| inst.teams[k].kind == TeamKind::Mobile && inst.teams[k].is_available(slot))
+            .map(|k| (k, inst.reach.locations(k).to_vec()))
+            .collect();
+        let problem = SlotSiting {
+            instance: &inst,
+            slot,
+            teams,
+        };
+        let posts = site_slot(&problem, None);
+        let pl = placed(&problem, &posts);
+        assert!(respects_capacity(&inst, &pl));
+        total += slot_cover_value(&inst, slot, &pl);
+        for (t, p) in pl {
+            schedule.shifts[t].push(Shift {
+                start: slot,
+                at: vec![p],
+            });
+        }
+    }
+    let eval = evaluate(&inst, &schedule);
+    let referee = eval.objective.response + eval.objective.backup;
+    assert!(
+        (referee - total).abs() <= 1e-9 * total.max(1.0),
+        "{referee} vs {total}"
+    );
+    // Posts within response of some risk exist in the preset, so cover is not empty.
+    assert!(eval.kpis.response_coverage.unwrap_or(0.0) > 0.0);
 }
