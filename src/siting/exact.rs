@@ -50,6 +50,19 @@ struct CoverRow {
     cols: Vec<usize>,
 }
 
+/// A solved node LP.
+struct LpNode {
+    /// Lagrangian value of the solver's duals: a valid bound over the node's box.
+    bound: f64,
+    /// The solver's primal objective (not a proof of anything).
+    #[cfg_attr(not(test), allow(dead_code))]
+    primal: f64,
+    /// Column values.
+    x: Vec<f64>,
+    /// Backup indicator values.
+    c2: Vec<f64>,
+}
+
 /// The aggregated model of a slot's siting problem.
 struct Model {
     prep: Prepared,
@@ -161,14 +174,9 @@ impl Model {
         b
     }
 
-    /// Solves the LP over `bounds`; returns (valid bound, column values, backup values),
-    /// or `None` when the box is infeasible, or `Err` when the solver gave up.
-    #[allow(clippy::type_complexity)]
-    fn solve_lp(
-        &self,
-        bounds: &[(f64, f64)],
-        time_limit: f64,
-    ) -> Result<Option<(f64, Vec<f64>, Vec<f64>)>, String> {
+    /// Solves the LP over `bounds`; `None` when the box is infeasible, `Err` when the
+    /// solver gave up.
+    fn solve_lp(&self, bounds: &[(f64, f64)], time_limit: f64) -> Result<Option<LpNode>, String> {
         let nc = self.columns.len();
         let mut vars = ProblemVariables::new();
         let x: Vec<Variable> = bounds[..nc]
@@ -214,11 +222,20 @@ impl Model {
             Err(good_lp::ResolutionError::Infeasible) => return Ok(None),
             Err(e) => return Err(e.to_string()),
         };
-        let xv: Vec<f64> = x.iter().map(|&v| solution.value(v)).collect();
-        let c2v: Vec<f64> = c2.iter().map(|&v| solution.value(v)).collect();
+        let x: Vec<f64> = x.iter().map(|&v| solution.value(v)).collect();
+        let c2: Vec<f64> = c2.iter().map(|&v| solution.value(v)).collect();
+        let primal = (self.response.iter().zip(&c1))
+            .map(|(row, &v)| row.weight * solution.value(v))
+            .chain(self.backup.iter().zip(&c2).map(|(row, v)| row.weight * v))
+            .sum();
         let duals = solution.compute_dual();
         let y: Vec<f64> = refs.iter().map(|r| duals.dual(r.clone())).collect();
-        Ok(Some((self.lagrangian_bound(bounds, &y), xv, c2v)))
+        Ok(Some(LpNode {
+            bound: self.lagrangian_bound(bounds, &y),
+            primal,
+            x,
+            c2,
+        }))
     }
 
     /// `max over the box` of the Lagrangian with multipliers `y` (rows in the order
@@ -305,7 +322,7 @@ fn evaluate(problem: &SlotSiting, prep: &Prepared, posts: &[u32]) -> Option<f64>
 pub fn lp_bound(problem: &SlotSiting, time_limit: Duration) -> Option<f64> {
     let model = Model::new(problem);
     match model.solve_lp(&model.root_box(), time_limit.as_secs_f64()) {
-        Ok(Some((bound, _, _))) => Some(bound),
+        Ok(Some(node)) => Some(node.bound),
         _ => None,
     }
 }
@@ -351,7 +368,7 @@ pub fn solve_exact_report(problem: &SlotSiting, time_limit: Duration) -> ExactOu
         }
         nodes += 1;
         let (bound, xv, c2v) = match model.solve_lp(&bounds, left) {
-            Ok(Some(s)) => s,
+            Ok(Some(n)) => (n.bound, n.x, n.c2),
             Ok(None) => continue,
             Err(_) => {
                 unresolved = unresolved.max(parent);
@@ -413,5 +430,74 @@ pub fn solve_exact_report(problem: &SlotSiting, time_limit: Duration) -> ExactOu
         proven,
         nodes,
         elapsed: started.elapsed(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::siting::random::{whole_problem, CoveringSpec};
+    use crate::siting::slot_cover_value;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn small(seed: u64) -> crate::model::Instance {
+        let mut spec = CoveringSpec::mclp(14, 3, 8.0, seed);
+        spec.backup_weight = 0.4;
+        spec.sites = 6;
+        spec.instance()
+    }
+
+    /// Best value over all placements of the (identical) teams, capacity 1 per post.
+    fn brute(inst: &crate::model::Instance, teams: usize) -> f64 {
+        let posts = inst.posts.len() as u32;
+        let mut best = 0.0f64;
+        for a in 0..posts {
+            for b in a + 1..posts {
+                for c in b + 1..posts {
+                    let placed = [(0, a), (1, b), (2, c)];
+                    best = best.max(slot_cover_value(inst, 0, &placed[..teams]));
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn any_multipliers_give_a_bound_above_the_optimum() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        for seed in 0..5 {
+            let inst = small(seed);
+            let problem = whole_problem(&inst);
+            let model = Model::new(&problem);
+            let opt = brute(&inst, 3);
+            let rows = model.members.len()
+                + model.capacity_rows.len()
+                + model.response.len()
+                + model.backup.len();
+            for _ in 0..50 {
+                let y: Vec<f64> = (0..rows).map(|_| rng.random_range(-2.0..5.0)).collect();
+                let b = model.lagrangian_bound(&model.root_box(), &y);
+                assert!(b >= opt - 1e-9, "seed {seed}: {b} < {opt}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_dual_bound_matches_the_lp_optimum() {
+        for seed in 0..5 {
+            let inst = small(seed);
+            let problem = whole_problem(&inst);
+            let model = Model::new(&problem);
+            let node = model.solve_lp(&model.root_box(), 10.0).unwrap().unwrap();
+            let tol = 1e-5 * node.primal.max(1.0);
+            assert!(
+                (node.bound - node.primal).abs() <= tol,
+                "{} vs {}",
+                node.bound,
+                node.primal
+            );
+            assert!(node.bound >= brute(&inst, 3) - 1e-9);
+        }
     }
 }
