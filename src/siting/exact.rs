@@ -176,7 +176,12 @@ impl Model {
 
     /// Solves the LP over `bounds`; `None` when the box is infeasible, `Err` when the
     /// solver gave up.
-    fn solve_lp(&self, bounds: &[(f64, f64)], time_limit: f64) -> Result<Option<LpNode>, String> {
+    fn solve_lp(
+        &self,
+        bounds: &[(f64, f64)],
+        cuts: &[(usize, usize)],
+        time_limit: f64,
+    ) -> Result<Option<LpNode>, String> {
         let nc = self.columns.len();
         let mut vars = ProblemVariables::new();
         let x: Vec<Variable> = bounds[..nc]
@@ -217,6 +222,15 @@ impl Model {
         for (row, &v) in self.backup.iter().zip(&c2) {
             refs.push(model.add_constraint(constraint!(2.0 * v - sum(&row.cols) <= 0.0)));
         }
+        for &(e, i) in cuts {
+            let others: Vec<usize> = self.backup[e]
+                .cols
+                .iter()
+                .copied()
+                .filter(|&j| j != i)
+                .collect();
+            refs.push(model.add_constraint(constraint!(c2[e] - sum(&others) <= 0.0)));
+        }
         let mut solution = match model.solve() {
             Ok(s) => s,
             Err(good_lp::ResolutionError::Infeasible) => return Ok(None),
@@ -231,7 +245,7 @@ impl Model {
         let duals = solution.compute_dual();
         let y: Vec<f64> = refs.iter().map(|r| duals.dual(r.clone())).collect();
         Ok(Some(LpNode {
-            bound: self.lagrangian_bound(bounds, &y),
+            bound: self.lagrangian_bound(bounds, cuts, &y),
             primal,
             x,
             c2,
@@ -239,8 +253,8 @@ impl Model {
     }
 
     /// `max over the box` of the Lagrangian with multipliers `y` (rows in the order
-    /// groups, capacity, response, backup; inequality multipliers clamped to >= 0).
-    fn lagrangian_bound(&self, bounds: &[(f64, f64)], y: &[f64]) -> f64 {
+    /// groups, capacity, response, backup, cuts; inequality multipliers clamped to >= 0).
+    fn lagrangian_bound(&self, bounds: &[(f64, f64)], cuts: &[(usize, usize)], y: &[f64]) -> f64 {
         let nc = self.columns.len();
         let ng = self.members.len();
         let mut rc = vec![0.0; nc];
@@ -273,21 +287,61 @@ impl Model {
             bound += (row.weight - g).max(0.0);
             k += 1;
         }
+        let mut c2_coef: Vec<f64> = self.backup.iter().map(|row| row.weight).collect();
         for (e, row) in self.backup.iter().enumerate() {
             let d = y[k].max(0.0);
             for &j in &row.cols {
                 rc[j] += d;
             }
-            let (lo, hi) = bounds[nc + e];
-            let coef = row.weight - 2.0 * d;
-            bound += (coef * lo).max(coef * hi);
+            c2_coef[e] -= 2.0 * d;
             k += 1;
+        }
+        for &(e, i) in cuts {
+            let d = y[k].max(0.0);
+            for &j in &self.backup[e].cols {
+                if j != i {
+                    rc[j] += d;
+                }
+            }
+            c2_coef[e] -= d;
+            k += 1;
+        }
+        for (e, &coef) in c2_coef.iter().enumerate() {
+            let (lo, hi) = bounds[nc + e];
+            bound += (coef * lo).max(coef * hi);
         }
         for (j, &r) in rc.iter().enumerate() {
             let (lo, hi) = bounds[j];
             bound += (r * lo).max(r * hi);
         }
         bound
+    }
+
+    /// Adds violated backup cuts `c2[e] <= sum_{j in S_e, j != i} x_j` for columns `i`
+    /// with upper bound 1: a backup-covered row needs a second team besides the one at
+    /// `i`. (`2 c2 <= sum x` alone lets one team earn half the backup value.) Returns how
+    /// many were added.
+    fn separate(&self, x: &[f64], c2: &[f64], cuts: &mut Vec<(usize, usize)>) -> usize {
+        let mut added = 0;
+        for (e, row) in self.backup.iter().enumerate() {
+            if c2[e] <= INT_TOL {
+                continue;
+            }
+            let total: f64 = row.cols.iter().map(|&j| x[j]).sum();
+            let best = row
+                .cols
+                .iter()
+                .copied()
+                .filter(|&j| self.columns[j].upper <= 1.0)
+                .max_by(|&a, &b| x[a].total_cmp(&x[b]).then(b.cmp(&a)));
+            if let Some(i) = best {
+                if c2[e] > total - x[i] + 1e-6 && !cuts.contains(&(e, i)) {
+                    cuts.push((e, i));
+                    added += 1;
+                }
+            }
+        }
+        added
     }
 
     /// Posts by problem position from integral column values.
@@ -321,7 +375,7 @@ fn evaluate(problem: &SlotSiting, prep: &Prepared, posts: &[u32]) -> Option<f64>
 /// relaxation's Lagrangian bound (`None` if the solver fails or the problem is infeasible).
 pub fn lp_bound(problem: &SlotSiting, time_limit: Duration) -> Option<f64> {
     let model = Model::new(problem);
-    match model.solve_lp(&model.root_box(), time_limit.as_secs_f64()) {
+    match model.solve_lp(&model.root_box(), &[], time_limit.as_secs_f64()) {
         Ok(Some(node)) => Some(node.bound),
         _ => None,
     }
@@ -335,6 +389,8 @@ pub fn solve_exact(problem: &SlotSiting, time_limit: Duration) -> Option<(Vec<u3
 }
 
 const INT_TOL: f64 = 1e-5;
+/// Separation rounds per node.
+const CUT_ROUNDS: usize = 4;
 
 /// Branch and bound from the greedy + swap siting, depth first, branching on the most
 /// fractional column (up branch first), then on the backup indicator with the largest
@@ -348,6 +404,7 @@ pub fn solve_exact_report(problem: &SlotSiting, time_limit: Duration) -> ExactOu
     // Open nodes with the bound of their parent.
     let mut stack: Vec<(Vec<(f64, f64)>, f64)> = vec![(model.root_box(), f64::INFINITY)];
     let mut unresolved = f64::NEG_INFINITY;
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut nodes = 0;
     // Below this a node cannot beat the incumbent by more than the 1e-6 relative tolerance.
     let cut = |v: f64| {
@@ -367,7 +424,18 @@ pub fn solve_exact_report(problem: &SlotSiting, time_limit: Duration) -> ExactOu
             break;
         }
         nodes += 1;
-        let (bound, xv, c2v) = match model.solve_lp(&bounds, left) {
+        let mut solved = model.solve_lp(&bounds, &cuts, left);
+        // Cut rounds: add violated backup cuts (valid everywhere) and re-solve.
+        for _ in 0..CUT_ROUNDS {
+            let Ok(Some(n)) = &solved else { break };
+            let found = model.separate(&n.x, &n.c2, &mut cuts);
+            let left = time_limit.as_secs_f64() - started.elapsed().as_secs_f64();
+            if found == 0 || left <= 0.0 {
+                break;
+            }
+            solved = model.solve_lp(&bounds, &cuts, left);
+        }
+        let (bound, xv, c2v) = match solved {
             Ok(Some(n)) => (n.bound, n.x, n.c2),
             Ok(None) => continue,
             Err(_) => {
@@ -471,13 +539,18 @@ mod tests {
             let problem = whole_problem(&inst);
             let model = Model::new(&problem);
             let opt = brute(&inst, 3);
+            // Every backup cut (all columns have upper bound 1 here).
+            let cuts: Vec<(usize, usize)> = (model.backup.iter().enumerate())
+                .flat_map(|(e, row)| row.cols.iter().map(move |&i| (e, i)))
+                .collect();
             let rows = model.members.len()
                 + model.capacity_rows.len()
                 + model.response.len()
-                + model.backup.len();
+                + model.backup.len()
+                + cuts.len();
             for _ in 0..50 {
                 let y: Vec<f64> = (0..rows).map(|_| rng.random_range(-2.0..5.0)).collect();
-                let b = model.lagrangian_bound(&model.root_box(), &y);
+                let b = model.lagrangian_bound(&model.root_box(), &cuts, &y);
                 assert!(b >= opt - 1e-9, "seed {seed}: {b} < {opt}");
             }
         }
@@ -489,7 +562,10 @@ mod tests {
             let inst = small(seed);
             let problem = whole_problem(&inst);
             let model = Model::new(&problem);
-            let node = model.solve_lp(&model.root_box(), 10.0).unwrap().unwrap();
+            let node = model
+                .solve_lp(&model.root_box(), &[], 10.0)
+                .unwrap()
+                .unwrap();
             let tol = 1e-5 * node.primal.max(1.0);
             assert!(
                 (node.bound - node.primal).abs() <= tol,
