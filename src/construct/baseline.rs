@@ -285,9 +285,28 @@ fn fits(instance: &Instance, k: TeamIdx, blocks: &[(Block, u32)], start: Slot, l
         })
 }
 
-/// Step 4: for each region-slot short of its `min_patrol`, in region then slot order,
-/// the nearest professional patrol team (base to region) that can add a shift covering
-/// the slot there gets one: longest first (up to the rotation length), latest start first.
+/// The index of a shift of team `k` at region `r` that can grow by one slot to cover
+/// `s` (it ends at `s` or starts at `s + 1`) keeping every rule.
+fn extension(instance: &Instance, k: TeamIdx, blocks: &[(Block, u32)], r: u32, s: Slot) -> Option<usize> {
+    let max = instance.rules_of(k).max_shift_slots;
+    blocks.iter().position(|&((start, len), at)| {
+        let grown = if start + len == s {
+            start
+        } else if start == s + 1 {
+            s
+        } else {
+            return false;
+        };
+        let others: Vec<(Block, u32)> = blocks.iter().copied().filter(|b| b.0 != (start, len)).collect();
+        at == r && len < max && fits(instance, k, &others, grown, len + 1)
+    })
+}
+
+/// Step 4: for each region-slot short of its `min_patrol`, in region then slot order:
+/// first the nearest professional patrol team (base to region) whose shift there ends at
+/// the slot (or starts just after it) stays one slot longer; else the nearest one that can
+/// add a shift covering the slot there gets one: longest first (up to the rotation
+/// length), latest start first.
 fn repair_min_patrol(instance: &Instance, plan: &mut [Vec<(Block, u32)>]) {
     let slots = instance.slots();
     let mut patrols = vec![0u32; instance.regions.len() * slots];
@@ -320,6 +339,12 @@ fn repair_min_patrol(instance: &Instance, plan: &mut [Vec<(Block, u32)>]) {
         for req in &region.min_patrol {
             for s in req.from..req.to {
                 while patrols[r * slots + s] < req.teams {
+                    if let Some((k, b)) = candidates.iter().find_map(|&(_, k)| extension(instance, k, &plan[k], r as u32, s).map(|b| (k, b))) {
+                        let ((start, len), _) = plan[k][b];
+                        plan[k][b].0 = if start == s + 1 { (s, len + 1) } else { (start, len + 1) };
+                        patrols[r * slots + s] += 1;
+                        continue;
+                    }
                     let Some((k, start, len)) = candidates.iter().find_map(|&(_, k)| {
                         let rules = instance.rules_of(k);
                         let longest = Rotation::new(instance.horizon.slot_minutes, rules).len;
