@@ -3,6 +3,7 @@
 
 mod baseline;
 mod evaluate;
+mod generate;
 mod validate;
 
 use std::process::ExitCode;
@@ -19,6 +20,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write a scenario instance (tiny, small, nanjing, jiangsu).
+    Generate(generate::GenerateArgs),
     /// Check an instance file and print every problem found (exit 0 valid, 2 invalid).
     Validate(validate::ValidateArgs),
     /// Write the hand-made baseline schedule of an instance.
@@ -60,6 +63,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Generate(args) => generate::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Baseline(args) => baseline::run(args),
         Command::Evaluate(args) => evaluate::run(args),
