@@ -57,7 +57,12 @@ fn rotation_nearest_post_and_repairs() {
     let s = baseline(&inst);
     let id = |k: usize| inst.teams[k].id.as_str();
     // Three crews by team index: T1 06-14, T2 14-22, T3 22-06 (clipped to 0..6 and 22..24).
-    let starts = |k: usize| s.shifts[k].iter().map(|sh| (sh.start, sh.at.len())).collect::<Vec<_>>();
+    let starts = |k: usize| {
+        s.shifts[k]
+            .iter()
+            .map(|sh| (sh.start, sh.at.len()))
+            .collect::<Vec<_>>()
+    };
     assert!(starts(0).contains(&(6, 8)), "{}: {:?}", id(0), starts(0));
     assert!(starts(1).contains(&(14, 8)), "{}: {:?}", id(1), starts(1));
     assert_eq!(starts(2), vec![(0, 6), (22, 2)]);
@@ -66,15 +71,24 @@ fn rotation_nearest_post_and_repairs() {
     // ... except the min_patrol repair: B (index 1) needs a team in slots 2, 3; all three
     // are equally near, so T1 is tried first: [1, 4) is its longest shift covering slot 2
     // that still leaves 2 rest slots before its 6-14 shift.
-    assert!(starts(0).contains(&(1, 3)) && s.location(0, 1) == Some(1), "{:?}", starts(0));
-    let b_cover: Vec<usize> = (2..4).map(|t| (0..3).filter(|&k| s.location(k, t) == Some(1)).count()).collect();
+    assert!(
+        starts(0).contains(&(1, 3)) && s.location(0, 1) == Some(1),
+        "{:?}",
+        starts(0)
+    );
+    let b_cover: Vec<usize> = (2..4)
+        .map(|t| (0..3).filter(|&k| s.location(k, t) == Some(1)).count())
+        .collect();
     assert_eq!(b_cover, vec![1, 1]);
     // The volunteer (home C, no professional there) moves whole to the nearest region with a
     // professional in every slot of its shift.
     for sh in &s.shifts[3] {
         for (i, &r) in sh.at.iter().enumerate() {
             let t = sh.start + i;
-            assert!((0..3).any(|k| s.location(k, t) == Some(r)), "volunteer alone at slot {t}");
+            assert!(
+                (0..3).any(|k| s.location(k, t) == Some(r)),
+                "volunteer alone at slot {t}"
+            );
         }
     }
     // Mobile teams based at P stand at P; M1 (06-14) and M2 (14-22) never meet there.
@@ -86,8 +100,15 @@ fn rotation_nearest_post_and_repairs() {
 #[test]
 fn baseline_does_not_look_at_risk_or_footfall() {
     let mut other = day();
-    for (i, r) in other["regions"].as_array_mut().unwrap().iter_mut().enumerate() {
-        r["risk"] = json!((0..24).map(|s| ((s * 7 + i * 3) % 5) as f64).collect::<Vec<_>>());
+    for (i, r) in other["regions"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+    {
+        r["risk"] = json!((0..24)
+            .map(|s| ((s * 7 + i * 3) % 5) as f64)
+            .collect::<Vec<_>>());
         r["footfall"] = json!(1000.0 * (i + 1) as f64);
     }
     let (a, b) = (load(&day()), load(&other));
@@ -108,7 +129,11 @@ fn unescorted_volunteer_is_dropped_when_no_professional_works() {
     let s = baseline(&inst);
     assert!(s.shifts[3].is_empty(), "{:?}", s.shifts[3]);
     let e = evaluate(&inst, &s);
-    assert!(e.violations.iter().all(|x| x.rule != Rule::VolunteerEscort), "{:?}", e.violations);
+    assert!(
+        e.violations.iter().all(|x| x.rule != Rule::VolunteerEscort),
+        "{:?}",
+        e.violations
+    );
     // Without the escort rule the volunteer keeps its shifts.
     v["objective"] = json!({ "volunteers_need_professional": false });
     let inst = load(&v);

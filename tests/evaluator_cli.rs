@@ -6,7 +6,10 @@ use std::process::Command;
 const INSTANCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/eval_matrix.json");
 
 fn patrolplan(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_patrolplan")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_patrolplan"))
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap(),
@@ -21,7 +24,9 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 }
 
 fn schedule(teams: &str) -> String {
-    format!(r#"{{"format":"patrolplan.schedule.v1","instance":"eval-matrix","teams":{teams},"summary":{{"any":1}}}}"#)
+    format!(
+        r#"{{"format":"patrolplan.schedule.v1","instance":"eval-matrix","teams":{teams},"summary":{{"any":1}}}}"#
+    )
 }
 
 const FEASIBLE: &str = r#"[{"id":"T1","shifts":[{"start":0,"at":["R1","R1","R1","R1"]}]},
@@ -33,12 +38,24 @@ fn feasible_is_0_infeasible_is_1_bad_input_is_2() {
     let ok = write(dir.path(), "ok.json", &schedule(FEASIBLE));
     let (code, out, err) = patrolplan(&["evaluate", INSTANCE, &ok]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("FEASIBLE") && out.contains("meeting_rate"), "{out}");
+    assert!(
+        out.contains("FEASIBLE") && out.contains("meeting_rate"),
+        "{out}"
+    );
 
-    let bad = write(dir.path(), "bad.json", &schedule(r#"[{"id":"T1","shifts":[{"start":0,"at":["R3"]}]},{"id":"ZZ","shifts":[{"start":9,"at":["Q"]}]}]"#));
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        &schedule(
+            r#"[{"id":"T1","shifts":[{"start":0,"at":["R3"]}]},{"id":"ZZ","shifts":[{"start":9,"at":["Q"]}]}]"#,
+        ),
+    );
     let (code, out, _) = patrolplan(&["evaluate", INSTANCE, &bad]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("INFEASIBLE") && out.contains("reach") && out.contains("location_kind"), "{out}");
+    assert!(
+        out.contains("INFEASIBLE") && out.contains("reach") && out.contains("location_kind"),
+        "{out}"
+    );
 
     for text in [
         "{",
@@ -62,7 +79,13 @@ fn feasible_is_0_infeasible_is_1_bad_input_is_2() {
 #[test]
 fn json_output_is_the_contract_object() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = write(dir.path(), "s.json", &schedule(r#"[{"id":"T1","shifts":[{"start":0,"at":["R1","R1","R1","R1"]}]},{"id":"V1","shifts":[{"start":0,"at":["R2"]}]}]"#));
+    let bad = write(
+        dir.path(),
+        "s.json",
+        &schedule(
+            r#"[{"id":"T1","shifts":[{"start":0,"at":["R1","R1","R1","R1"]}]},{"id":"V1","shifts":[{"start":0,"at":["R2"]}]}]"#,
+        ),
+    );
     let (code, out, _) = patrolplan(&["evaluate", INSTANCE, &bad, "--json"]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -76,7 +99,13 @@ fn json_output_is_the_contract_object() {
     for key in ["total", "presence", "response", "backup"] {
         assert!(v["objective"][key].is_number(), "{key}");
     }
-    for key in ["meeting_rate", "risk_coverage", "response_coverage", "backup_coverage", "expected_preventable_incidents"] {
+    for key in [
+        "meeting_rate",
+        "risk_coverage",
+        "response_coverage",
+        "backup_coverage",
+        "expected_preventable_incidents",
+    ] {
         assert!(v["kpis"][key].is_number(), "{key}");
     }
     // No mobile team works: backup coverage is 0, not null (risk is positive).
@@ -91,7 +120,8 @@ fn baseline_command_writes_a_schedule_that_evaluates() {
     let out = out_path.to_str().unwrap();
     let (code, _, err) = patrolplan(&["baseline", INSTANCE, "--out", out]);
     assert_eq!(code, 0, "{err}");
-    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
     assert_eq!(file["format"], "patrolplan.schedule.v1");
     assert!(file["summary"]["objective"]["total"].is_number());
     let (code, stdout, _) = patrolplan(&["evaluate", INSTANCE, out, "--json"]);

@@ -1,7 +1,9 @@
 //! Random schedules (valid ids, random shifts that may break any rule, run past the
 //! horizon or overlap) never make the evaluator panic, and its parts always add up.
 
-use patrolplan::schedule::{evaluate, read_schedule, to_schedule_file, schedule_file_json, Schedule, Shift};
+use patrolplan::schedule::{
+    evaluate, read_schedule, schedule_file_json, to_schedule_file, Schedule, Shift,
+};
 use patrolplan::Instance;
 use proptest::prelude::*;
 
@@ -29,7 +31,10 @@ fn to_schedule(inst: &Instance, raw: &RawPlan) -> Schedule {
         let n = inst.nodes(team.kind).len() as u32;
         s.shifts[k] = raw[k]
             .iter()
-            .map(|(start, at)| Shift { start: *start, at: at.iter().map(|l| l % n).collect() })
+            .map(|(start, at)| Shift {
+                start: *start,
+                at: at.iter().map(|l| l % n).collect(),
+            })
             .collect();
     }
     s

@@ -238,15 +238,15 @@ fn escort_volunteers(
     let slots = instance.slots();
     let pros = professionals(instance, plan);
     let escorted = |r: u32, s: Slot| pros[r as usize * slots + s] > 0;
-    for k in 0..plan.len() {
+    for (k, blocks) in plan.iter_mut().enumerate() {
         let t = &instance.teams[k];
-        if t.kind != TeamKind::Patrol || !t.volunteer || plan[k].is_empty() {
+        if t.kind != TeamKind::Patrol || !t.volunteer || blocks.is_empty() {
             continue;
         }
         let min_len = instance.rules_of(k).min_shift_slots;
         let locations = near(k);
         let mut kept = Vec::new();
-        for &((start, len), home) in &plan[k] {
+        for &((start, len), home) in blocks.iter() {
             let all = |r: u32| (start..start + len).all(|s| escorted(r, s));
             if let Some(&r) = locations.iter().find(|&&r| all(r)) {
                 kept.push(((start, len), r));
@@ -267,7 +267,7 @@ fn escort_volunteers(
                 kept.push((b, home));
             }
         }
-        plan[k] = kept;
+        *blocks = kept;
     }
 }
 
@@ -287,7 +287,13 @@ fn fits(instance: &Instance, k: TeamIdx, blocks: &[(Block, u32)], start: Slot, l
 
 /// The index of a shift of team `k` at region `r` that can grow by one slot to cover
 /// `s` (it ends at `s` or starts at `s + 1`) keeping every rule.
-fn extension(instance: &Instance, k: TeamIdx, blocks: &[(Block, u32)], r: u32, s: Slot) -> Option<usize> {
+fn extension(
+    instance: &Instance,
+    k: TeamIdx,
+    blocks: &[(Block, u32)],
+    r: u32,
+    s: Slot,
+) -> Option<usize> {
     let max = instance.rules_of(k).max_shift_slots;
     blocks.iter().position(|&((start, len), at)| {
         let grown = if start + len == s {
@@ -297,7 +303,11 @@ fn extension(instance: &Instance, k: TeamIdx, blocks: &[(Block, u32)], r: u32, s
         } else {
             return false;
         };
-        let others: Vec<(Block, u32)> = blocks.iter().copied().filter(|b| b.0 != (start, len)).collect();
+        let others: Vec<(Block, u32)> = blocks
+            .iter()
+            .copied()
+            .filter(|b| b.0 != (start, len))
+            .collect();
         at == r && len < max && fits(instance, k, &others, grown, len + 1)
     })
 }
@@ -339,9 +349,15 @@ fn repair_min_patrol(instance: &Instance, plan: &mut [Vec<(Block, u32)>]) {
         for req in &region.min_patrol {
             for s in req.from..req.to {
                 while patrols[r * slots + s] < req.teams {
-                    if let Some((k, b)) = candidates.iter().find_map(|&(_, k)| extension(instance, k, &plan[k], r as u32, s).map(|b| (k, b))) {
+                    if let Some((k, b)) = candidates.iter().find_map(|&(_, k)| {
+                        extension(instance, k, &plan[k], r as u32, s).map(|b| (k, b))
+                    }) {
                         let ((start, len), _) = plan[k][b];
-                        plan[k][b].0 = if start == s + 1 { (s, len + 1) } else { (start, len + 1) };
+                        plan[k][b].0 = if start == s + 1 {
+                            (s, len + 1)
+                        } else {
+                            (start, len + 1)
+                        };
                         patrols[r * slots + s] += 1;
                         continue;
                     }

@@ -57,6 +57,11 @@ pub(crate) fn check_all(
     out
 }
 
+/// "Within t minutes" of the contract: `m <= t`; NaN and unreachable (infinite) are not.
+fn within(m: f64, t: f64) -> bool {
+    m <= t
+}
+
 fn violation(
     rule: Rule,
     team: Option<String>,
@@ -149,7 +154,7 @@ fn check_team(
             }
             if let Some(max) = team.reach_minutes {
                 let m = instance.base_minutes(k, l as usize);
-                if !(m <= max) {
+                if !within(m, max) {
                     out.push(v(
                         Rule::Reach,
                         Some(s),
@@ -161,7 +166,7 @@ fn check_team(
             if i > 0 && (shift.at[i - 1] as usize) < n_locations {
                 let from = shift.at[i - 1] as usize;
                 let m = instance.hop_minutes(k, from, l as usize);
-                if !(m <= rules.max_hop_minutes) {
+                if !within(m, rules.max_hop_minutes) {
                     out.push(v(
                         Rule::Hop,
                         Some(s),

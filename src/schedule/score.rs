@@ -93,8 +93,8 @@ pub(crate) fn coverage(instance: &Instance, occ: &Occupancy) -> Coverage {
                 }
             }
         }
-        for r in 0..nr {
-            cov.c2[r * slots + s] = backup_teams[r] >= 2;
+        for (r, &n) in backup_teams.iter().enumerate() {
+            cov.c2[r * slots + s] = n >= 2;
         }
     }
     cov
