@@ -63,7 +63,7 @@ fn row(name: &str, value: Option<f64>, base: Option<f64>) {
         _ => "-".into(),
     };
     println!(
-        "  {name:<34} {:>14} {:>14} {:>12}",
+        "  {name:<40} {:>14} {:>14} {:>12}",
         num(value),
         num(base),
         diff
@@ -168,7 +168,7 @@ fn print_table(eval: &Evaluation, base: &Evaluation) {
         }
     );
     println!(
-        "\n  {:<34} {:>14} {:>14} {:>12}",
+        "\n  {:<40} {:>14} {:>14} {:>12}",
         "", "schedule", "baseline", "difference"
     );
     let (o, b) = (&eval.objective, &base.objective);
