@@ -25,11 +25,7 @@ pub fn run(args: ValidateArgs) -> CommandResult {
             if args.json {
                 println!("[]");
             } else {
-                let patrol = inst
-                    .teams
-                    .iter()
-                    .filter(|t| t.kind == TeamKind::Patrol)
-                    .count();
+                let patrol = inst.teams.iter().filter(|t| t.kind == TeamKind::Patrol).count();
                 println!(
                     "{}: valid ({} regions, {} posts, {} patrol teams, {} mobile teams, {} slots of {} min)",
                     args.instance.display(),

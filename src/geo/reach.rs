@@ -124,13 +124,7 @@ impl Reach {
             TeamKind::Patrol => &regions,
             TeamKind::Mobile => &posts,
         };
-        let speed_key = |t: &Team| {
-            if travel.is_matrix() {
-                0
-            } else {
-                t.speed_kmh.to_bits()
-            }
-        };
+        let speed_key = |t: &Team| if travel.is_matrix() { 0 } else { t.speed_kmh.to_bits() };
 
         // Reach classes: (kind, base, speed, reach).
         let mut reach_keys = BTreeMap::new();

@@ -83,10 +83,7 @@ impl Checker {
             self.ps.push(
                 "bad_coordinate",
                 path,
-                format!(
-                    "[{}, {}] is not [longitude, latitude] in degrees",
-                    c[0], c[1]
-                ),
+                format!("[{}, {}] is not [longitude, latitude] in degrees", c[0], c[1]),
                 "write [lon, lat] with lon in -180..180 and lat in -90..90",
             );
             None
@@ -127,13 +124,7 @@ impl Checker {
         Some(values)
     }
 
-    fn slot_range(
-        &mut self,
-        from: &Number,
-        to: &Number,
-        path: &str,
-        slots: Option<usize>,
-    ) -> Option<(usize, usize)> {
+    fn slot_range(&mut self, from: &Number, to: &Number, path: &str, slots: Option<usize>) -> Option<(usize, usize)> {
         let (f, t) = (as_count(from), as_count(to));
         let (Some(f), Some(t)) = (f, t) else {
             self.ps.push(
@@ -159,9 +150,8 @@ impl Checker {
 
     fn boundary(&mut self, g: &geojson::Geometry, path: &str) -> Option<MultiPolygon<f64>> {
         let shape: Result<MultiPolygon<f64>, _> = match &g.value {
-            geojson::Value::Polygon(_) => {
-                geo::Polygon::<f64>::try_from(g.value.clone()).map(|p| MultiPolygon::new(vec![p]))
-            }
+            geojson::Value::Polygon(_) => geo::Polygon::<f64>::try_from(g.value.clone())
+                .map(|p| MultiPolygon::new(vec![p])),
             geojson::Value::MultiPolygon(_) => MultiPolygon::<f64>::try_from(g.value.clone()),
             other => {
                 self.ps.push(
@@ -192,9 +182,7 @@ impl Checker {
             std::iter::once(p.exterior())
                 .chain(p.interiors())
                 .flat_map(|ring| ring.0.iter())
-                .all(|c| {
-                    c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0
-                })
+                .all(|c| c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0)
         });
         if !rings_ok || !coords_ok {
             self.ps.push(
@@ -211,9 +199,7 @@ impl Checker {
 
 /// Validates a parsed file and builds the instance, or returns every problem found.
 pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
-    let mut ck = Checker {
-        ps: Problems::default(),
-    };
+    let mut ck = Checker { ps: Problems::default() };
 
     if file.format != INSTANCE_FORMAT {
         ck.ps.push(
@@ -224,12 +210,7 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
         );
     }
     if file.name.trim().is_empty() {
-        ck.ps.push(
-            "empty_name",
-            "name",
-            "the instance name is empty",
-            "give the instance a name",
-        );
+        ck.ps.push("empty_name", "name", "the instance name is empty", "give the instance a name");
     }
 
     // Sizes first: nothing big is allocated for a file that claims absurd sizes.
@@ -247,18 +228,9 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
             );
         }
     }
-    for (what, n) in [
-        ("regions", file.regions.len()),
-        ("posts", file.posts.len()),
-        ("teams", file.teams.len()),
-    ] {
+    for (what, n) in [("regions", file.regions.len()), ("posts", file.posts.len()), ("teams", file.teams.len())] {
         if n > MAX_ENTITIES {
-            ck.ps.push(
-                "too_large",
-                what,
-                format!("{n} entries"),
-                format!("split the instance; at most {MAX_ENTITIES}"),
-            );
+            ck.ps.push("too_large", what, format!("{n} entries"), format!("split the instance; at most {MAX_ENTITIES}"));
         }
     }
     if let Some(s) = slots {
@@ -266,22 +238,14 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
             ck.ps.push(
                 "too_large",
                 "regions",
-                format!(
-                    "{} regions x {s} slots exceeds {MAX_REGION_SLOTS} region-slots",
-                    file.regions.len()
-                ),
+                format!("{} regions x {s} slots exceeds {MAX_REGION_SLOTS} region-slots", file.regions.len()),
                 "use fewer regions or a shorter horizon",
             );
         }
     }
     if let Some(TravelSpec::Matrix { ids, .. }) = &file.travel {
         if ids.len() > MAX_MATRIX_IDS {
-            ck.ps.push(
-                "too_large",
-                "travel.ids",
-                format!("{} ids", ids.len()),
-                format!("at most {MAX_MATRIX_IDS}"),
-            );
+            ck.ps.push("too_large", "travel.ids", format!("{} ids", ids.len()), format!("at most {MAX_MATRIX_IDS}"));
         }
     }
     if ck.ps.0.iter().any(|p| p.code == "too_large") {
@@ -291,32 +255,14 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
     // Ids: regions and posts share one namespace.
     let mut loc_ids: BTreeMap<&str, (TeamKind, usize)> = BTreeMap::new();
     for (i, r) in file.regions.iter().enumerate() {
-        check_id(
-            &mut ck,
-            &r.id,
-            &format!("regions[{i}].id"),
-            &mut loc_ids,
-            (TeamKind::Patrol, i),
-        );
+        check_id(&mut ck, &r.id, &format!("regions[{i}].id"), &mut loc_ids, (TeamKind::Patrol, i));
     }
     for (i, p) in file.posts.iter().enumerate() {
-        check_id(
-            &mut ck,
-            &p.id,
-            &format!("posts[{i}].id"),
-            &mut loc_ids,
-            (TeamKind::Mobile, i),
-        );
+        check_id(&mut ck, &p.id, &format!("posts[{i}].id"), &mut loc_ids, (TeamKind::Mobile, i));
     }
     let mut team_ids = BTreeMap::new();
     for (i, t) in file.teams.iter().enumerate() {
-        check_id(
-            &mut ck,
-            &t.id,
-            &format!("teams[{i}].id"),
-            &mut team_ids,
-            (t.kind, i),
-        );
+        check_id(&mut ck, &t.id, &format!("teams[{i}].id"), &mut team_ids, (t.kind, i));
     }
 
     let travel = check_travel(&mut ck, file, &loc_ids);
@@ -345,13 +291,7 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
             }
         };
         let population = spec.population.unwrap_or(1.0);
-        ck.number(
-            population,
-            &format!("{path}.population"),
-            0.0,
-            f64::MAX,
-            false,
-        );
+        ck.number(population, &format!("{path}.population"), 0.0, f64::MAX, false);
         let risk = ck.series(&spec.risk, &format!("{path}.risk"), slots);
         let footfall = match &spec.footfall {
             Some(f) => ck.series(f, &format!("{path}.footfall"), slots),
@@ -363,11 +303,7 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
             let range = ck.slot_range(&m.from, &m.to, &mpath, slots);
             let teams = ck.count(&m.teams, &format!("{mpath}.teams"), 0, MAX_ENTITIES as u64);
             if let (Some((from, to)), Some(teams)) = (range, teams) {
-                min_patrol.push(MinPatrol {
-                    from,
-                    to,
-                    teams: teams as u32,
-                });
+                min_patrol.push(MinPatrol { from, to, teams: teams as u32 });
             }
         }
         if let (Some(point), Some(risk), Some(footfall)) = (point, risk, footfall) {
@@ -395,11 +331,7 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
             None => Some(1),
         };
         if let (Some(point), Some(capacity)) = (point, capacity) {
-            posts.push(Post {
-                id: spec.id.clone(),
-                point,
-                capacity: capacity as u32,
-            });
+            posts.push(Post { id: spec.id.clone(), point, capacity: capacity as u32 });
         }
     }
 
@@ -409,37 +341,11 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
     for (name, spec) in &file.shift_rules {
         let path = format!("shift_rules.{name}");
         let max = slots.unwrap_or(MAX_SLOTS as usize) as u64;
-        let min_shift = ck.count(
-            &spec.min_shift_slots,
-            &format!("{path}.min_shift_slots"),
-            1,
-            max,
-        );
-        let max_shift = ck.count(
-            &spec.max_shift_slots,
-            &format!("{path}.max_shift_slots"),
-            1,
-            max,
-        );
-        let min_rest = ck.count(
-            &spec.min_rest_slots,
-            &format!("{path}.min_rest_slots"),
-            1,
-            u32::MAX as u64,
-        );
-        let max_work = ck.count(
-            &spec.max_work_slots,
-            &format!("{path}.max_work_slots"),
-            0,
-            u32::MAX as u64,
-        );
-        let hop_ok = ck.number(
-            spec.max_hop_minutes,
-            &format!("{path}.max_hop_minutes"),
-            0.0,
-            f64::MAX,
-            false,
-        );
+        let min_shift = ck.count(&spec.min_shift_slots, &format!("{path}.min_shift_slots"), 1, max);
+        let max_shift = ck.count(&spec.max_shift_slots, &format!("{path}.max_shift_slots"), 1, max);
+        let min_rest = ck.count(&spec.min_rest_slots, &format!("{path}.min_rest_slots"), 1, u32::MAX as u64);
+        let max_work = ck.count(&spec.max_work_slots, &format!("{path}.max_work_slots"), 0, u32::MAX as u64);
+        let hop_ok = ck.number(spec.max_hop_minutes, &format!("{path}.max_hop_minutes"), 0.0, f64::MAX, false);
         if let (Some(a), Some(b)) = (min_shift, max_shift) {
             if a > b {
                 ck.ps.push(
@@ -450,9 +356,7 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
                 );
             }
         }
-        if let (Some(a), Some(b), Some(c), Some(d), true) =
-            (min_shift, max_shift, min_rest, max_work, hop_ok)
-        {
+        if let (Some(a), Some(b), Some(c), Some(d), true) = (min_shift, max_shift, min_rest, max_work, hop_ok) {
             rule_index.insert(name.as_str(), rules.len());
             rules.push(ShiftRules {
                 name: name.clone(),
@@ -471,15 +375,14 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
         .map(|r| (r.id.as_str(), r.point))
         .chain(posts.iter().map(|p| (p.id.as_str(), p.point)))
         .collect();
-    let node_of =
-        |id: &str, travel: &Option<(TravelModel, BTreeMap<String, usize>)>| -> Option<Node> {
-            let point = *resolved.get(id)?;
-            let matrix = match travel {
-                Some((TravelModel::Matrix { .. }, ids)) => *ids.get(id)?,
-                _ => usize::MAX,
-            };
-            Some(Node { point, matrix })
+    let node_of = |id: &str, travel: &Option<(TravelModel, BTreeMap<String, usize>)>| -> Option<Node> {
+        let point = *resolved.get(id)?;
+        let matrix = match travel {
+            Some((TravelModel::Matrix { .. }, ids)) => *ids.get(id)?,
+            _ => usize::MAX,
         };
+        Some(Node { point, matrix })
+    };
     let is_matrix = matches!(&travel, Some((TravelModel::Matrix { .. }, _)));
     let mut teams = Vec::with_capacity(file.teams.len());
     for (i, spec) in file.teams.iter().enumerate() {
@@ -492,12 +395,7 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
                 "only patrol teams may be volunteers; remove \"volunteer\": true",
             );
         }
-        let members = ck.count(
-            &spec.members,
-            &format!("{path}.members"),
-            1,
-            u32::MAX as u64,
-        );
+        let members = ck.count(&spec.members, &format!("{path}.members"), 1, u32::MAX as u64);
         let base = match &spec.base {
             BaseSpec::Point(c) => {
                 if is_matrix {
@@ -526,9 +424,7 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
             },
         };
         let speed = match spec.speed_kmh {
-            Some(v) => ck
-                .number(v, &format!("{path}.speed_kmh"), 0.0, f64::MAX, true)
-                .then_some(v),
+            Some(v) => ck.number(v, &format!("{path}.speed_kmh"), 0.0, f64::MAX, true).then_some(v),
             None if is_matrix => Some(1.0),
             None => {
                 ck.ps.push(
@@ -544,13 +440,7 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
             .reach_minutes
             .is_none_or(|v| ck.number(v, &format!("{path}.reach_minutes"), 0.0, f64::MAX, false));
         let effectiveness = spec.effectiveness.unwrap_or(1.0);
-        let eff_ok = ck.number(
-            effectiveness,
-            &format!("{path}.effectiveness"),
-            0.0,
-            1.0,
-            true,
-        );
+        let eff_ok = ck.number(effectiveness, &format!("{path}.effectiveness"), 0.0, 1.0, true);
         let rules_idx = rule_index.get(spec.rules.as_str()).copied();
         if rules_idx.is_none() && !file.shift_rules.contains_key(&spec.rules) {
             ck.ps.push(
@@ -607,12 +497,7 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
     let nodes_of = |items: Vec<(&str, Point<f64>)>| -> Vec<Node> {
         items
             .into_iter()
-            .map(|(id, point)| {
-                node_of(id, &travel).unwrap_or(Node {
-                    point,
-                    matrix: usize::MAX,
-                })
-            })
+            .map(|(id, point)| node_of(id, &travel).unwrap_or(Node { point, matrix: usize::MAX }))
             .collect()
     };
     let region_nodes = nodes_of(regions.iter().map(|r| (r.id.as_str(), r.point)).collect());
@@ -622,21 +507,10 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
     };
 
     let weight = presence_weights(&regions, &objective, slots);
-    let reach = Reach::compute(
-        &travel,
-        &region_nodes,
-        &post_nodes,
-        &teams,
-        &rules,
-        &objective,
-    );
+    let reach = Reach::compute(&travel, &region_nodes, &post_nodes, &teams, &rules, &objective);
     let instance = Instance {
         name: file.name.clone(),
-        horizon: Horizon {
-            start: file.horizon.start.clone(),
-            slot_minutes: slot_minutes as u32,
-            slots,
-        },
+        horizon: Horizon { start: file.horizon.start.clone(), slot_minutes: slot_minutes as u32, slots },
         travel,
         regions,
         posts,
@@ -664,19 +538,9 @@ fn check_id<'a>(
     value: (TeamKind, usize),
 ) {
     if id.trim().is_empty() {
-        ck.ps.push(
-            "empty_name",
-            path,
-            "the id is empty",
-            "give every region, post and team a non-empty id",
-        );
+        ck.ps.push("empty_name", path, "the id is empty", "give every region, post and team a non-empty id");
     } else if seen.insert(id, value).is_some() {
-        ck.ps.push(
-            "duplicate_id",
-            path,
-            format!("id {id:?} is used more than once"),
-            "make ids unique",
-        );
+        ck.ps.push("duplicate_id", path, format!("id {id:?} is used more than once"), "make ids unique");
     }
 }
 
@@ -685,11 +549,7 @@ fn check_travel(
     file: &InstanceFile,
     loc_ids: &BTreeMap<&str, (TeamKind, usize)>,
 ) -> Option<(TravelModel, BTreeMap<String, usize>)> {
-    match file
-        .travel
-        .clone()
-        .unwrap_or(TravelSpec::Haversine { detour_factor: 1.3 })
-    {
+    match file.travel.clone().unwrap_or(TravelSpec::Haversine { detour_factor: 1.3 }) {
         TravelSpec::Haversine { detour_factor } => ck
             .number(detour_factor, "travel.detour_factor", 1.0, f64::MAX, false)
             .then(|| (TravelModel::Haversine { detour_factor }, BTreeMap::new())),
@@ -699,12 +559,7 @@ fn check_travel(
             let mut ok = true;
             for (i, id) in ids.iter().enumerate() {
                 if index.insert(id.clone(), i).is_some() {
-                    ck.ps.push(
-                        "matrix_shape",
-                        format!("travel.ids[{i}]"),
-                        format!("{id:?} appears twice"),
-                        "list each id once",
-                    );
+                    ck.ps.push("matrix_shape", format!("travel.ids[{i}]"), format!("{id:?} appears twice"), "list each id once");
                     ok = false;
                 }
             }
@@ -733,13 +588,7 @@ fn check_travel(
                     match v {
                         None => flat.push(f64::INFINITY),
                         Some(m) => {
-                            if ck.number(
-                                *m,
-                                &format!("travel.minutes[{i}][{j}]"),
-                                0.0,
-                                f64::MAX,
-                                false,
-                            ) {
+                            if ck.number(*m, &format!("travel.minutes[{i}][{j}]"), 0.0, f64::MAX, false) {
                                 flat.push(*m);
                             } else {
                                 ok = false;
@@ -750,11 +599,7 @@ fn check_travel(
             }
             let mut needed: BTreeSet<(String, String)> = BTreeSet::new();
             for (id, (kind, i)) in loc_ids {
-                let what = if *kind == TeamKind::Patrol {
-                    "regions"
-                } else {
-                    "posts"
-                };
+                let what = if *kind == TeamKind::Patrol { "regions" } else { "posts" };
                 needed.insert((id.to_string(), format!("{what}[{i}].id")));
             }
             for (i, t) in file.teams.iter().enumerate() {
@@ -776,13 +621,7 @@ fn check_travel(
                     ok = false;
                 }
             }
-            ok.then_some((
-                TravelModel::Matrix {
-                    size: n,
-                    minutes: flat,
-                },
-                index,
-            ))
+            ok.then_some((TravelModel::Matrix { size: n, minutes: flat }, index))
         }
     }
 }
@@ -802,10 +641,7 @@ fn check_objective(ck: &mut Checker, o: &ObjectiveSpec) -> Objective {
             ck.ps.push(
                 "bad_marginals",
                 path,
-                format!(
-                    "{m} is larger than the previous marginal {}",
-                    o.presence_marginals[j - 1]
-                ),
+                format!("{m} is larger than the previous marginal {}", o.presence_marginals[j - 1]),
                 "presence marginals must not increase (each extra team is worth no more)",
             );
         }
@@ -841,11 +677,7 @@ fn presence_weights(regions: &[Region], o: &Objective, slots: usize) -> Vec<f64>
     let mut w = Vec::with_capacity(regions.len() * slots);
     for r in regions {
         for s in 0..slots {
-            let f = if sum_footfall > 0.0 {
-                r.footfall[s] * sum_risk / sum_footfall
-            } else {
-                0.0
-            };
+            let f = if sum_footfall > 0.0 { r.footfall[s] * sum_risk / sum_footfall } else { 0.0 };
             w.push(o.risk_weight * r.risk[s] + o.footfall_weight * f);
         }
     }
@@ -877,9 +709,7 @@ fn check_min_patrol(inst: &Instance) -> Vec<Problem> {
                     .filter(|&&k| {
                         let t = &inst.teams[k];
                         let need = inst.rules[t.rules].min_shift_slots.max(1);
-                        t.available
-                            .iter()
-                            .any(|&(a, b)| a <= s && s < b && b - a >= need)
+                        t.available.iter().any(|&(a, b)| a <= s && s < b && b - a >= need)
                     })
                     .map(|&k| &inst.teams[k])
                     .collect();

@@ -21,8 +21,7 @@ impl Shift {
 
     /// Location in slot `s`, if the shift covers it.
     pub fn location_at(&self, s: Slot) -> Option<u32> {
-        s.checked_sub(self.start)
-            .and_then(|i| self.at.get(i).copied())
+        s.checked_sub(self.start).and_then(|i| self.at.get(i).copied())
     }
 }
 
