@@ -33,6 +33,14 @@ macro_rules! say {
     }};
 }
 
+/// The `--json` object: the evaluation's fields in contract order, then the baseline's.
+#[derive(serde::Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    eval: &'a Evaluation,
+    baseline: serde_json::Value,
+}
+
 /// How many breaches of each rule the table lists before only counting.
 const LISTED_PER_RULE: usize = 5;
 
@@ -47,10 +55,11 @@ pub fn run(args: EvaluateArgs) -> CommandResult {
     let eval = evaluate_input(&instance, &input);
     let base = evaluate(&instance, &baseline(&instance));
     if args.json {
-        let mut value = serde_json::to_value(&eval)?;
-        value["baseline"] =
-            json!({ "objective": base.objective, "kpis": base.kpis, "feasible": base.feasible });
-        say!("{}", serde_json::to_string_pretty(&value)?);
+        let out = JsonOut {
+            eval: &eval,
+            baseline: json!({ "objective": base.objective, "kpis": base.kpis, "feasible": base.feasible }),
+        };
+        say!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_table(&eval, &base);
     }
