@@ -114,7 +114,7 @@ pub fn place_streets(centres: &[Centre], rng: &mut ChaCha8Rng) -> Vec<Street> {
                     .map(|q| planar_km(p, *q))
                     .fold(f64::INFINITY, f64::min);
                 let score = nearest / local;
-                if best.map_or(true, |(s, _, _)| score > s) {
+                if best.is_none_or(|(s, _, _)| score > s) {
                     best = Some((score, p, rel));
                 }
             }
