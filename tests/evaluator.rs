@@ -136,7 +136,10 @@ fn backup_needs_two_distinct_teams_and_counts_both_at_one_post() {
     assert!(close(e.objective.response, 1.0), "{}", e.objective.response);
     // (R1 has no patrol: two min_patrol breaches besides the capacity one.)
     let rules: Vec<Rule> = e.violations.iter().map(|v| v.rule).collect();
-    assert_eq!(rules, vec![Rule::MinPatrol, Rule::MinPatrol, Rule::PostCapacity]);
+    assert_eq!(
+        rules,
+        vec![Rule::MinPatrol, Rule::MinPatrol, Rule::PostCapacity]
+    );
     // One team listed twice in one slot (overlapping shifts) is still one team.
     let e = eval(r#"[{"id":"M1","shifts":[{"start":0,"at":["P1"]},{"start":0,"at":["P2"]}]}]"#);
     assert!(close(e.objective.backup, 0.0), "{}", e.objective.backup);
@@ -180,8 +183,11 @@ fn thresholds_are_inclusive_with_each_teams_own_speed() {
     assert!(close(run(&["MID", "FAST"]).backup, 0.3));
 }
 
-/// The breaches of a schedule as (rule, team, slot).
-fn breaches(e: &Evaluation) -> Vec<(Rule, Option<&str>, Option<usize>)> {
+/// A breach as (rule, team, slot).
+type Breach<'a> = (Rule, Option<&'a str>, Option<usize>);
+
+/// The breaches of a schedule.
+fn breaches(e: &Evaluation) -> Vec<Breach<'_>> {
     e.violations
         .iter()
         .map(|v| (v.rule, v.team.as_deref(), v.slot))
@@ -196,7 +202,7 @@ fn with_t1(extra: &str) -> Evaluation {
 
 #[test]
 fn each_rule_is_reported_alone_with_team_and_slot() {
-    let cases: Vec<(&str, Vec<(Rule, Option<&str>, Option<usize>)>)> = vec![
+    let cases: Vec<(&str, Vec<Breach>)> = vec![
         (
             r#"{"id":"M2","shifts":[{"start":2,"at":["P2"]}]}"#,
             vec![(Rule::Availability, Some("M2"), Some(2))],
