@@ -26,6 +26,7 @@ pub mod model;
 pub mod report;
 pub mod schedule;
 pub mod search;
+pub mod siting;
 
 pub use model::{load_instance, Instance, InstanceError};
 pub use search::{CancelToken, SolveError, SolveOutcome, Solver};

@@ -183,8 +183,11 @@ fn thresholds_are_inclusive_with_each_teams_own_speed() {
     assert!(close(run(&["MID", "FAST"]).backup, 0.3));
 }
 
-/// The breaches of a schedule as (rule, team, slot).
-fn breaches(e: &Evaluation) -> Vec<(Rule, Option<&str>, Option<usize>)> {
+/// A breach as (rule, team, slot).
+type Breach<'a> = (Rule, Option<&'a str>, Option<usize>);
+
+/// The breaches of a schedule.
+fn breaches(e: &Evaluation) -> Vec<Breach<'_>> {
     e.violations
         .iter()
         .map(|v| (v.rule, v.team.as_deref(), v.slot))
@@ -199,7 +202,7 @@ fn with_t1(extra: &str) -> Evaluation {
 
 #[test]
 fn each_rule_is_reported_alone_with_team_and_slot() {
-    let cases: Vec<(&str, Vec<(Rule, Option<&str>, Option<usize>)>)> = vec![
+    let cases: Vec<(&str, Vec<Breach>)> = vec![
         (
             r#"{"id":"M2","shifts":[{"start":2,"at":["P2"]}]}"#,
             vec![(Rule::Availability, Some("M2"), Some(2))],

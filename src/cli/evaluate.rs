@@ -25,6 +25,22 @@ pub struct EvaluateArgs {
     json: bool,
 }
 
+/// `println!` that ignores a closed stdout (`evaluate ... | head` must not panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// The `--json` object: the evaluation's fields in contract order, then the baseline's.
+#[derive(serde::Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    eval: &'a Evaluation,
+    baseline: serde_json::Value,
+}
+
 /// How many breaches of each rule the table lists before only counting.
 const LISTED_PER_RULE: usize = 5;
 
@@ -39,10 +55,11 @@ pub fn run(args: EvaluateArgs) -> CommandResult {
     let eval = evaluate_input(&instance, &input);
     let base = evaluate(&instance, &baseline(&instance));
     if args.json {
-        let mut value = serde_json::to_value(&eval)?;
-        value["baseline"] =
-            json!({ "objective": base.objective, "kpis": base.kpis, "feasible": base.feasible });
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        let out = JsonOut {
+            eval: &eval,
+            baseline: json!({ "objective": base.objective, "kpis": base.kpis, "feasible": base.feasible }),
+        };
+        say!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_table(&eval, &base);
     }
@@ -62,8 +79,8 @@ fn row(name: &str, value: Option<f64>, base: Option<f64>) {
         (Some(a), Some(b)) => format!("{:+.4}", a - b),
         _ => "-".into(),
     };
-    println!(
-        "  {name:<34} {:>14} {:>14} {:>12}",
+    say!(
+        "  {name:<40} {:>14} {:>14} {:>12}",
         num(value),
         num(base),
         diff
@@ -153,7 +170,7 @@ fn kpi_rows(k: &Kpis, b: &Kpis) {
 }
 
 fn print_table(eval: &Evaluation, base: &Evaluation) {
-    println!(
+    say!(
         "{} ({} breach(es)); baseline {}",
         if eval.feasible {
             "FEASIBLE"
@@ -167,9 +184,12 @@ fn print_table(eval: &Evaluation, base: &Evaluation) {
             "infeasible"
         }
     );
-    println!(
-        "\n  {:<34} {:>14} {:>14} {:>12}",
-        "", "schedule", "baseline", "difference"
+    say!(
+        "\n  {:<40} {:>14} {:>14} {:>12}",
+        "",
+        "schedule",
+        "baseline",
+        "difference"
     );
     let (o, b) = (&eval.objective, &base.objective);
     row("objective.total", Some(o.total), Some(b.total));
@@ -184,14 +204,14 @@ fn print_table(eval: &Evaluation, base: &Evaluation) {
     for v in &eval.violations {
         by_rule.entry(v.rule).or_default().push(v);
     }
-    println!("\nbreaches by rule:");
+    say!("\nbreaches by rule:");
     for (rule, list) in by_rule {
-        println!("  {rule}: {}", list.len());
+        say!("  {rule}: {}", list.len());
         for v in list.iter().take(LISTED_PER_RULE) {
-            println!("    {v}");
+            say!("    {v}");
         }
         if list.len() > LISTED_PER_RULE {
-            println!(
+            say!(
                 "    ... and {} more (--json lists every one)",
                 list.len() - LISTED_PER_RULE
             );

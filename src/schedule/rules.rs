@@ -57,6 +57,11 @@ pub(crate) fn check_all(
     out
 }
 
+/// "Within t minutes" of the contract: `m <= t`; NaN and unreachable (infinite) are not.
+fn within(m: f64, t: f64) -> bool {
+    m <= t
+}
+
 fn violation(
     rule: Rule,
     team: Option<String>,
@@ -92,6 +97,8 @@ fn check_team(
         violation(rule, Some(team.id.clone()), slot, location, detail)
     };
 
+    let mut base_cache: Option<(u32, f64)> = None;
+    let mut hop_cache: Option<(usize, u32, f64)> = None;
     for (j, shift) in shifts.iter().enumerate() {
         let len = shift.at.len();
         if len < rules.min_shift_slots || len > rules.max_shift_slots {
@@ -123,7 +130,8 @@ fn check_team(
         }
         for (i, &l) in shift.at.iter().enumerate() {
             let s = shift.start.saturating_add(i);
-            let here = name(l).or_else(|| unresolved.get(&(k, s)).map(|id| id.to_string()));
+            // Built only for a breach: most slots break nothing.
+            let here = || name(l).or_else(|| unresolved.get(&(k, s)).map(|id| id.to_string()));
             if !team.is_available(s) {
                 let why = if s >= instance.slots() {
                     format!(
@@ -136,36 +144,45 @@ fn check_team(
                         team.available
                     )
                 };
-                out.push(v(Rule::Availability, Some(s), here.clone(), why));
+                out.push(v(Rule::Availability, Some(s), here(), why));
             }
             if (l as usize) >= n_locations {
                 out.push(v(
                     Rule::LocationKind,
                     Some(s),
-                    here.clone(),
-                    wrong_location(instance, team.kind, l, &here),
+                    here(),
+                    wrong_location(instance, team.kind, l, &here()),
                 ));
                 continue;
             }
             if let Some(max) = team.reach_minutes {
-                let m = instance.base_minutes(k, l as usize);
-                if !(m <= max) {
+                // Consecutive slots mostly share a location: reuse its travel time.
+                let m = match base_cache {
+                    Some((at, m)) if at == l => m,
+                    _ => instance.base_minutes(k, l as usize),
+                };
+                base_cache = Some((l, m));
+                if !within(m, max) {
                     out.push(v(
                         Rule::Reach,
                         Some(s),
-                        here.clone(),
+                        here(),
                         format!("{m:.3} min from the base, more than reach_minutes {max}"),
                     ));
                 }
             }
             if i > 0 && (shift.at[i - 1] as usize) < n_locations {
                 let from = shift.at[i - 1] as usize;
-                let m = instance.hop_minutes(k, from, l as usize);
-                if !(m <= rules.max_hop_minutes) {
+                let m = match hop_cache {
+                    Some((a, b, m)) if (a, b) == (from, l) => m,
+                    _ => instance.hop_minutes(k, from, l as usize),
+                };
+                hop_cache = Some((from, l, m));
+                if !within(m, rules.max_hop_minutes) {
                     out.push(v(
                         Rule::Hop,
                         Some(s),
-                        here.clone(),
+                        here(),
                         format!(
                             "{m:.3} min from {} (slot {}) more than max_hop_minutes {}",
                             instance.location_id(team.kind, from),

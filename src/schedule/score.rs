@@ -93,8 +93,8 @@ pub(crate) fn coverage(instance: &Instance, occ: &Occupancy) -> Coverage {
                 }
             }
         }
-        for r in 0..nr {
-            cov.c2[r * slots + s] = backup_teams[r] >= 2;
+        for (r, &n) in backup_teams.iter().enumerate() {
+            cov.c2[r * slots + s] = n >= 2;
         }
     }
     cov
@@ -149,5 +149,25 @@ pub(crate) fn objective(instance: &Instance, occ: &Occupancy, cov: &Coverage) ->
         presence,
         response,
         backup,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recomputed_weights_match_the_instance() {
+        let inst = Instance::from_json(include_str!("../../tests/data/hand.json")).unwrap();
+        // hand.json: risk R1 = 1 x 6, R2 = [0,1,2,3,2,1] (sum 15); footfall = population:
+        // R1 1 x 6, R2 100 x 6 (sum 606). w[R2,3] = 3 + 0.2 * 100 * 15 / 606.
+        let w = presence_weights(&inst);
+        assert!((w[6 + 3] - (3.0 + 0.2 * 100.0 * 15.0 / 606.0)).abs() < 1e-12);
+        for (i, &x) in w.iter().enumerate() {
+            assert!(
+                (x - inst.weight[i]).abs() <= 1e-12 * x.abs().max(1.0),
+                "{i}"
+            );
+        }
     }
 }
