@@ -26,7 +26,7 @@ pub fn load_warm(st: &mut State, schedule: &Schedule) -> usize {
             let ok = sh.start + len <= n
                 && (rules.min_shift_slots..=rules.max_shift_slots).contains(&len)
                 && st.worked[li] as usize + len <= rules.max_work_slots
-                && last_end.map_or(true, |e| sh.start >= e + rules.min_rest_slots)
+                && last_end.is_none_or(|e| sh.start >= e + rules.min_rest_slots)
                 && ctx.avail_from(k, sh.start) >= len
                 && sh.at.iter().all(|l| reach.binary_search(l).is_ok())
                 && sh.at.windows(2).all(|w| ctx.hop_ok(k, w[0], w[1]))
