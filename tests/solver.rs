@@ -169,3 +169,22 @@ fn nanjing_solution_is_feasible() {
         .unwrap();
     assert_refereed(&inst, &out);
 }
+
+#[test]
+fn an_unmeetable_requirement_is_reported_with_region_slot_and_cause() {
+    // R1 needs a team in every slot, but T1 works at most 4 slots in a row with rest
+    // after, and the volunteer is gone after slot 4 (and needs an escort anyway).
+    let json = include_str!("data/hand.json").replace(
+        "\"from\": 1, \"to\": 3, \"teams\": 1",
+        "\"from\": 0, \"to\": 6, \"teams\": 1",
+    );
+    let inst = Instance::from_json(&json).unwrap();
+    match Solver::new(&inst).iterations(100).time_limit(None).solve() {
+        Err(patrolplan::SolveError::Infeasible(unmet)) => {
+            assert_eq!(unmet[0].region, "R1");
+            assert_eq!(unmet[0].slot, 4);
+            assert!(unmet[0].cause.contains("busy"), "{}", unmet[0].cause);
+        }
+        other => panic!("expected an unmet requirement, got {other:?}"),
+    }
+}
