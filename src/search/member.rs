@@ -132,9 +132,9 @@ impl<'c> Member<'c> {
         let li = pool[self.rng.random_range(0..pool.len())];
         let (st, sc, rng) = (&mut self.st, &mut self.sc, &mut self.rng);
         match rng.random_range(0..100) {
-            0..40 => reroute(st, sc, rng, li),
-            40..85 => retime(st, sc, rng, li),
-            85..95 => replan(st, sc, rng, li),
+            0..45 => reroute(st, sc, rng, li),
+            45..88 => retime(st, sc, rng, li),
+            88..98 => replan(st, sc, rng, li),
             _ => destroy_repair(st, sc, rng, li, 24, &mut self.team_buf),
         }
     }
