@@ -1,6 +1,7 @@
 //! The command line: arguments are parsed by clap, each command lives in its own file
 //! and returns an exit code. `anyhow` is used only here, at the binary's edge.
 
+mod bound;
 mod validate;
 
 use std::process::ExitCode;
@@ -19,6 +20,8 @@ pub struct Cli {
 enum Command {
     /// Check an instance file and print every problem found (exit 0 valid, 2 invalid).
     Validate(validate::ValidateArgs),
+    /// Print a proven upper bound on the objective of every feasible schedule.
+    Bound(bound::BoundArgs),
 }
 
 /// How a command failed.
@@ -51,6 +54,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Bound(args) => bound::run(args),
     };
     match result {
         Ok(code) => code,
