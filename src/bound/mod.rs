@@ -26,6 +26,9 @@ use crate::model::Instance;
 /// (team × available slot × reachable location); beyond it the Lagrangian bound.
 pub const EXACT_LP_MAX_ASSIGNMENTS: usize = 60_000;
 
+/// Lagrangian iterations tried after a successful exact LP in automatic mode.
+pub const AUTO_EXTRA_LAGRANGIAN_ITERATIONS: usize = 200;
+
 /// How to compute the bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BoundMethod {
@@ -127,15 +130,26 @@ pub fn compute_bound(instance: &Instance, options: &BoundOptions) -> Result<Boun
             best = (bound, m, guide);
         }
     };
-    let mut lagrangian = method == BoundMethod::Lagrangian;
+    // After a successful exact LP (auto mode), a short Lagrangian run may still be
+    // tighter: it keeps integral shift patterns, which the LP relaxes.
+    let mut lagrangian_iterations = match method {
+        BoundMethod::Lagrangian => usize::MAX,
+        _ => 0,
+    };
     if method == BoundMethod::ExactLp {
         match exact(instance, deadline.saturating_duration_since(Instant::now())) {
-            Ok((bound, guide)) => consider(bound, BoundMethod::ExactLp, Some(guide)),
-            Err(_) => lagrangian = true,
+            Ok((bound, guide)) => {
+                consider(bound, BoundMethod::ExactLp, Some(guide));
+                if options.method.is_none() {
+                    lagrangian_iterations = AUTO_EXTRA_LAGRANGIAN_ITERATIONS;
+                }
+            }
+            Err(_) => lagrangian_iterations = usize::MAX,
         }
     }
-    if lagrangian {
-        let out = lagrangian::lagrangian_bound(instance, &groups, deadline, usize::MAX);
+    if lagrangian_iterations > 0 {
+        let out =
+            lagrangian::lagrangian_bound(instance, &groups, deadline, lagrangian_iterations);
         consider(out.bound, BoundMethod::Lagrangian, Some(out.guide));
     }
     Ok(BoundResult {
