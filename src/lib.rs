@@ -20,6 +20,7 @@
 
 pub mod bound;
 pub mod cli;
+pub mod construct;
 pub mod generate;
 pub mod geo;
 pub mod model;

@@ -1,6 +1,9 @@
 //! The command line: arguments are parsed by clap, each command lives in its own file
 //! and returns an exit code. `anyhow` is used only here, at the binary's edge.
 
+mod baseline;
+mod evaluate;
+mod generate;
 mod bound;
 mod validate;
 
@@ -18,8 +21,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write a scenario instance (tiny, small, nanjing, jiangsu).
+    Generate(generate::GenerateArgs),
     /// Check an instance file and print every problem found (exit 0 valid, 2 invalid).
     Validate(validate::ValidateArgs),
+    /// Write the hand-made baseline schedule of an instance.
+    Baseline(baseline::BaselineArgs),
+    /// Score a schedule and list every breach (exit 0 feasible, 1 infeasible, 2 bad input).
+    Evaluate(evaluate::EvaluateArgs),
     /// Print a proven upper bound on the objective of every feasible schedule.
     Bound(bound::BoundArgs),
 }
@@ -49,11 +58,18 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match cli.command {
+        Command::Generate(args) => generate::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Baseline(args) => baseline::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
         Command::Bound(args) => bound::run(args),
     };
     match result {

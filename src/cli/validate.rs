@@ -6,16 +6,25 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::CommandResult;
-use crate::model::{load_instance, InstanceError, TeamKind};
+use crate::model::{load_instance, InstanceError, TeamKind, CODES};
 
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
+#[command(after_long_help = codes_help())]
 pub struct ValidateArgs {
     /// Instance file (patrolplan.instance.v1 JSON).
     instance: PathBuf,
     /// Print the problems as a JSON array instead of text.
     #[arg(long)]
     json: bool,
+}
+
+fn codes_help() -> String {
+    let mut text = String::from("Problem codes:\n");
+    for (code, meaning) in CODES {
+        text.push_str(&format!("  {code:<24} {meaning}\n"));
+    }
+    text
 }
 
 /// Prints every problem (exit 2) or a one-line summary of a valid instance (exit 0).
@@ -25,7 +34,11 @@ pub fn run(args: ValidateArgs) -> CommandResult {
             if args.json {
                 println!("[]");
             } else {
-                let patrol = inst.teams.iter().filter(|t| t.kind == TeamKind::Patrol).count();
+                let patrol = inst
+                    .teams
+                    .iter()
+                    .filter(|t| t.kind == TeamKind::Patrol)
+                    .count();
                 println!(
                     "{}: valid ({} regions, {} posts, {} patrol teams, {} mobile teams, {} slots of {} min)",
                     args.instance.display(),

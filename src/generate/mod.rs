@@ -1,1 +1,234 @@
-//! Scenario presets.
+//! Scenario presets (`tiny`, `small`, `nanjing`, `jiangsu`): realistic instances built
+//! from the real centres, areas and census populations of Jiangsu's cities and Nanjing's
+//! districts. The same preset and seed always give the same file, byte for byte.
+//! `docs/presets.md` explains how they are built.
+
+mod centres;
+mod geography;
+mod numbers;
+mod reference;
+mod requirements;
+mod rhythm;
+mod rules;
+mod teams;
+
+use std::fmt;
+use std::str::FromStr;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::Number;
+
+use crate::model::raw::*;
+
+pub use rhythm::RegionKind;
+
+/// First slot of every preset: Monday 7 December 2026, 00:00 China Standard Time.
+pub const HORIZON_START: &str = "2026-12-07T00:00:00+08:00";
+
+/// A scenario preset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum Preset {
+    /// 6 streets in central Nanjing, one day.
+    Tiny,
+    /// 30 streets in Nanjing's four central districts, two days.
+    Small,
+    /// About 100 streets over Nanjing's 11 districts, one week.
+    Nanjing,
+    /// About 1,250 streets over Jiangsu's 13 cities, one week, the full provincial force.
+    Jiangsu,
+}
+
+/// The sizes of a preset (contract section 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PresetSize {
+    /// Slots of 60 minutes.
+    pub slots: usize,
+    /// Professional patrol teams (5 members each).
+    pub patrol_teams: usize,
+    /// Volunteer groups out each day (5 members each).
+    pub volunteer_groups: usize,
+    /// Emergency mobile teams (6 members each).
+    pub mobile_teams: usize,
+    /// Stand-by posts.
+    pub posts: usize,
+}
+
+impl Preset {
+    /// Every preset, smallest first.
+    pub const ALL: [Preset; 4] = [Preset::Tiny, Preset::Small, Preset::Nanjing, Preset::Jiangsu];
+
+    /// The preset's command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Tiny => "tiny",
+            Preset::Small => "small",
+            Preset::Nanjing => "nanjing",
+            Preset::Jiangsu => "jiangsu",
+        }
+    }
+
+    /// The preset's team, post and slot counts.
+    pub fn size(self) -> PresetSize {
+        let (slots, patrol_teams, volunteer_groups, mobile_teams, posts) = match self {
+            Preset::Tiny => (24, 6, 2, 2, 4),
+            Preset::Small => (48, 40, 10, 8, 20),
+            Preset::Nanjing => (168, 2_000, 160, 80, 200),
+            Preset::Jiangsu => (168, 26_000, 1_600, 1_000, 2_600),
+        };
+        PresetSize { slots, patrol_teams, volunteer_groups, mobile_teams, posts }
+    }
+
+    fn horizon_name(self) -> &'static str {
+        match self {
+            Preset::Tiny => "day",
+            Preset::Small => "2days",
+            Preset::Nanjing | Preset::Jiangsu => "week",
+        }
+    }
+}
+
+impl fmt::Display for Preset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An unknown preset name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown preset {0:?}; use tiny, small, nanjing or jiangsu")]
+pub struct UnknownPreset(pub String);
+
+impl FromStr for Preset {
+    type Err = UnknownPreset;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownPreset(s.to_string()))
+    }
+}
+
+/// An RNG for one stage of the generator; stages draw from separate streams so that a
+/// change in one stage does not reshuffle the others.
+fn stage(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}
+
+/// Builds the instance of a preset. Deterministic: the same preset and seed give the
+/// same instance (and the same JSON bytes).
+pub fn generate(preset: Preset, seed: u64) -> InstanceFile {
+    let size = preset.size();
+    let centres = match preset {
+        Preset::Tiny => centres::tiny(),
+        Preset::Small => centres::small(),
+        Preset::Nanjing => centres::nanjing(),
+        Preset::Jiangsu => centres::jiangsu(&mut stage(seed, 1)),
+    };
+    let streets = geography::place_streets(&centres, &mut stage(seed, 2));
+    let kinds = rhythm::assign_kinds(&streets, &mut stage(seed, 3));
+    let width = streets.len().to_string().len().max(2);
+    let region_ids: Vec<String> = (1..=streets.len()).map(|i| format!("R{i:0width$}")).collect();
+
+    let bases = teams::patrol_bases(&streets, &kinds, size.patrol_teams, if streets.len() >= 100 { 2 } else { 1 });
+    let reaching = requirements::professionals_reaching(&streets, &bases);
+    let min_patrol = requirements::min_patrol(&kinds, &reaching, size.slots);
+
+    let mut rng = stage(seed, 4);
+    let mut regions = Vec::with_capacity(streets.len());
+    for (i, (street, mp)) in streets.iter().zip(min_patrol).enumerate() {
+        let series = rhythm::series(street, kinds[i], size.slots, &mut rng);
+        let ring: Vec<Vec<f64>> = street.ring.iter().map(|v| v.to_vec()).collect();
+        regions.push(RegionSpec {
+            id: region_ids[i].clone(),
+            name: Some(format!("{} ({})", street.name, kinds[i].name())),
+            group: Some(street.group.clone()),
+            location: Some([street.lon, street.lat]),
+            boundary: Some(geojson::Geometry::new(geojson::Value::Polygon(vec![ring]))),
+            population: Some(street.population),
+            risk: PerSlot::Series(series.risk),
+            footfall: Some(PerSlot::Series(series.footfall)),
+            min_patrol: mp,
+        });
+    }
+
+    let post_counts = teams::post_counts(&streets, &kinds, size.posts);
+    let sites = geography::place_posts(&streets, &post_counts, &mut stage(seed, 5));
+    let pwidth = sites.len().to_string().len().max(2);
+    let post_ids: Vec<String> = (1..=sites.len()).map(|i| format!("P{i:0pwidth$}")).collect();
+    let (mobile, capacity) = teams::mobile_teams(&streets, &sites, &post_ids, size.mobile_teams, &mut stage(seed, 6));
+    let posts = sites
+        .iter()
+        .zip(&post_ids)
+        .zip(capacity)
+        .map(|((s, id), cap)| PostSpec { id: id.clone(), location: [s.lon, s.lat], capacity: Some(Number::from(cap)) })
+        .collect();
+
+    let mut all_teams = teams::patrol_teams(&bases, &region_ids);
+    all_teams.extend(teams::volunteer_teams(
+        &streets,
+        &kinds,
+        &region_ids,
+        size.volunteer_groups,
+        size.slots,
+        &mut stage(seed, 7),
+    ));
+    all_teams.extend(mobile);
+
+    InstanceFile {
+        format: INSTANCE_FORMAT.to_string(),
+        name: format!("{}-{}-seed{seed}", preset.name(), preset.horizon_name()),
+        horizon: HorizonSpec {
+            start: Some(HORIZON_START.to_string()),
+            slot_minutes: Number::from(60),
+            slots: Number::from(size.slots),
+        },
+        travel: Some(TravelSpec::Haversine { detour_factor: teams::DETOUR }),
+        regions,
+        posts,
+        shift_rules: rules::shift_rules(size.slots),
+        teams: all_teams,
+        objective: ObjectiveSpec::default(),
+    }
+}
+
+/// The instance as JSON text: compact, or pretty-printed with two-space indents.
+pub fn to_json(file: &InstanceFile, pretty: bool) -> String {
+    let text = if pretty { serde_json::to_string_pretty(file) } else { serde_json::to_string(file) };
+    text.expect("an instance file always serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preset_names_round_trip() {
+        for p in Preset::ALL {
+            assert_eq!(p.name().parse::<Preset>(), Ok(p));
+            assert_eq!(p.to_string(), p.name());
+        }
+        assert!("paris".parse::<Preset>().is_err());
+    }
+
+    #[test]
+    fn horizon_starts_on_a_monday_midnight() {
+        use chrono::Datelike;
+        let t = chrono::DateTime::parse_from_rfc3339(HORIZON_START).unwrap();
+        assert_eq!(t.weekday(), chrono::Weekday::Mon);
+        assert_eq!(t.format("%H:%M").to_string(), "00:00");
+    }
+
+    #[test]
+    fn tiny_has_the_contract_sizes() {
+        let f = generate(Preset::Tiny, 1);
+        assert_eq!(f.regions.len(), 6);
+        assert_eq!(f.posts.len(), 4);
+        let count = |kind: TeamKind, vol: bool| f.teams.iter().filter(|t| t.kind == kind && t.volunteer == vol).count();
+        assert_eq!(count(TeamKind::Patrol, false), 6);
+        assert_eq!(count(TeamKind::Patrol, true), 2);
+        assert_eq!(count(TeamKind::Mobile, false), 2);
+    }
+}

@@ -6,6 +6,7 @@
 //! `jiangsu` preset needs a few thousand radius queries, not one per team and region.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use rstar::{primitives::GeomWithData, RTree};
@@ -16,14 +17,19 @@ use crate::model::instance::{Objective, ShiftRules, Team, TeamKind};
 
 type Indexed = GeomWithData<[f64; 3], u32>;
 
+/// Most entries all relation lists may hold together; a hostile instance (huge hop or
+/// response radii over many locations) gets an error instead of exhausting memory.
+pub const MAX_RELATION_ENTRIES: usize = 400_000_000;
+
 /// Location lists for one kind of location (regions or posts), with a spatial index.
 struct Targets<'a> {
     nodes: &'a [Node],
     tree: RTree<Indexed>,
+    used: &'a AtomicUsize,
 }
 
 impl<'a> Targets<'a> {
-    fn new(nodes: &'a [Node]) -> Self {
+    fn new(nodes: &'a [Node], used: &'a AtomicUsize) -> Self {
         let items = nodes
             .iter()
             .enumerate()
@@ -32,11 +38,15 @@ impl<'a> Targets<'a> {
         Targets {
             nodes,
             tree: RTree::bulk_load(items),
+            used,
         }
     }
 
     /// Indices of targets within `max_minutes` of `from` (inclusive), ascending.
     fn within(&self, travel: &TravelModel, speed: f64, from: &Node, max_minutes: f64) -> Vec<u32> {
+        if self.used.load(Ordering::Relaxed) > MAX_RELATION_ENTRIES {
+            return Vec::new();
+        }
         let exact = |i: u32| travel.minutes(speed, from, &self.nodes[i as usize]) <= max_minutes;
         let mut found: Vec<u32> = match travel.radius_km(speed, max_minutes) {
             Some(km) if km.is_finite() => {
@@ -50,6 +60,7 @@ impl<'a> Targets<'a> {
             _ => (0..self.nodes.len() as u32).filter(|&i| exact(i)).collect(),
         };
         found.sort_unstable();
+        self.used.fetch_add(found.len(), Ordering::Relaxed);
         found
     }
 }
@@ -109,7 +120,8 @@ impl Reach {
     }
 
     /// Computes every relation. Runs in parallel; the result does not depend on the
-    /// thread count.
+    /// thread count. Fails (with the number of entries reached) when the lists would
+    /// exceed [`MAX_RELATION_ENTRIES`].
     pub fn compute(
         travel: &TravelModel,
         region_nodes: &[Node],
@@ -117,14 +129,21 @@ impl Reach {
         teams: &[Team],
         rules: &[ShiftRules],
         objective: &Objective,
-    ) -> Reach {
-        let regions = Targets::new(region_nodes);
-        let posts = Targets::new(post_nodes);
+    ) -> Result<Reach, usize> {
+        let used = AtomicUsize::new(0);
+        let regions = Targets::new(region_nodes, &used);
+        let posts = Targets::new(post_nodes, &used);
         let targets = |kind: TeamKind| match kind {
             TeamKind::Patrol => &regions,
             TeamKind::Mobile => &posts,
         };
-        let speed_key = |t: &Team| if travel.is_matrix() { 0 } else { t.speed_kmh.to_bits() };
+        let speed_key = |t: &Team| {
+            if travel.is_matrix() {
+                0
+            } else {
+                t.speed_kmh.to_bits()
+            }
+        };
 
         // Reach classes: (kind, base, speed, reach).
         let mut reach_keys = BTreeMap::new();
@@ -152,7 +171,10 @@ impl Reach {
                 let target = targets(t.kind);
                 match t.reach_minutes {
                     Some(max) => target.within(travel, t.speed_kmh, &t.base, max),
-                    None => (0..target.nodes.len() as u32).collect(),
+                    None => {
+                        used.fetch_add(target.nodes.len(), Ordering::Relaxed);
+                        (0..target.nodes.len() as u32).collect()
+                    }
                 }
             })
             .collect();
@@ -216,13 +238,17 @@ impl Reach {
             })
             .collect();
 
-        Reach {
+        let total = used.load(Ordering::Relaxed);
+        if total > MAX_RELATION_ENTRIES {
+            return Err(total);
+        }
+        Ok(Reach {
             reach_sets,
             team_reach,
             hop_sets,
             team_hop,
             cover_sets,
             team_cover,
-        }
+        })
     }
 }

@@ -98,8 +98,14 @@ mod tests {
             size: 2,
             minutes: vec![0.0, 5.0, f64::INFINITY, 0.0],
         };
-        let a = Node { point: Point::new(0.0, 0.0), matrix: 0 };
-        let b = Node { point: Point::new(0.0, 0.0), matrix: 1 };
+        let a = Node {
+            point: Point::new(0.0, 0.0),
+            matrix: 0,
+        };
+        let b = Node {
+            point: Point::new(0.0, 0.0),
+            matrix: 1,
+        };
         assert_eq!(model.minutes(1.0, &a, &b), 5.0);
         assert_eq!(model.minutes(100.0, &a, &b), 5.0);
         assert!(model.minutes(1.0, &b, &a).is_infinite());

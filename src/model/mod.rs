@@ -32,7 +32,10 @@ pub enum InstanceError {
 }
 
 fn render(ps: &[Problem]) -> String {
-    ps.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+    ps.iter()
+        .map(|p| format!("  {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl InstanceError {
@@ -81,13 +84,19 @@ pub fn load_instance(path: impl AsRef<Path>) -> Result<Instance, InstanceError> 
 
 /// Reads a text file after checking its size against [`MAX_FILE_BYTES`].
 pub fn read_bounded(path: &Path) -> Result<String, InstanceError> {
-    let io = |source| InstanceError::Io { path: path.display().to_string(), source };
+    let io = |source| InstanceError::Io {
+        path: path.display().to_string(),
+        source,
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(InstanceError::Invalid(vec![Problem {
             code: "file_too_large",
             path: "(file)".into(),
-            message: format!("{} bytes is more than the limit of {MAX_FILE_BYTES}", meta.len()),
+            message: format!(
+                "{} bytes is more than the limit of {MAX_FILE_BYTES}",
+                meta.len()
+            ),
             action: "split the instance".into(),
         }]));
     }

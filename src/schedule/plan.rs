@@ -14,6 +14,10 @@ pub struct Shift {
 }
 
 impl Shift {
+    /// Location of a slot whose id in the file is not a location of the team's kind;
+    /// the evaluator reports it as a `location_kind` breach and scores nothing there.
+    pub const UNRESOLVED: u32 = u32::MAX;
+
     /// One past the last slot of the shift.
     pub fn end(&self) -> Slot {
         self.start + self.at.len()
@@ -21,7 +25,8 @@ impl Shift {
 
     /// Location in slot `s`, if the shift covers it.
     pub fn location_at(&self, s: Slot) -> Option<u32> {
-        s.checked_sub(self.start).and_then(|i| self.at.get(i).copied())
+        s.checked_sub(self.start)
+            .and_then(|i| self.at.get(i).copied())
     }
 }
 
