@@ -25,7 +25,11 @@ use crate::model::{Instance, TeamKind};
 
 use super::groups::Group;
 use super::shift_dp::ShiftDp;
+use super::trivial::Ceilings;
 use super::FractionalGuide;
+
+/// Polyak steps aim this fraction below the best value so far.
+const TARGET_GAP: f64 = 0.01;
 
 /// The outcome of [`lagrangian_bound`].
 pub struct LagrangianOutcome {
@@ -59,12 +63,19 @@ struct Problem<'a> {
     slots: usize,
     alpha: Vec<f64>,
     beta: Vec<f64>,
+    /// Implied upper limits (valid for every feasible plan, see [`Ceilings`]) on
+    /// `P[r,s]`, `c1[r,s]` and `c2[r,s]`, which keep the Lagrangian at or below the
+    /// trivial bound from the first iteration on.
+    presence_cap: Vec<f64>,
+    c1_cap: Vec<f64>,
+    c2_cap: Vec<f64>,
 }
 
 /// Runs the subgradient method until `deadline` (at least one evaluation).
 pub fn lagrangian_bound(
     inst: &Instance,
     groups: &[Group],
+    ceilings: &Ceilings,
     deadline: Instant,
     max_iterations: usize,
 ) -> LagrangianOutcome {
@@ -79,8 +90,18 @@ pub fn lagrangian_bound(
             beta[r * slots + s] = obj.backup_weight * region.risk[s];
         }
     }
-    let pb = Problem { inst, groups, slots, alpha, beta };
-    let mut prices = pb.initial_prices();
+    let pb = Problem {
+        inst,
+        groups,
+        slots,
+        alpha,
+        beta,
+        presence_cap: ceilings.presence.clone(),
+        // c1, c2 are binary in the MIP: 0 unless one / two teams could be in range.
+        c1_cap: ceilings.response_teams.iter().map(|&c| f64::from(u8::from(c >= 1.0))).collect(),
+        c2_cap: ceilings.backup_teams.iter().map(|&c| f64::from(u8::from(c >= 2.0))).collect(),
+    };
+    let mut prices = pb.initial_prices(1.0);
     let m1 = obj.presence_marginals.first().copied().unwrap_or(0.0);
     let scale_v: Vec<f64> = inst.weight.iter().map(|w| w * m1 + 1e-12).collect();
     let mut best = f64::INFINITY;
@@ -112,7 +133,7 @@ pub fn lagrangian_bound(
         if Instant::now() >= deadline || iterations >= max_iterations || theta < 1e-3 {
             break;
         }
-        pb.step(&mut prices, &grad, &scale_v, theta, value - 0.97 * best);
+        pb.step(&mut prices, &grad, &scale_v, theta, value - (1.0 - TARGET_GAP) * best);
     }
     LagrangianOutcome {
         bound: best,
@@ -138,7 +159,7 @@ struct Gradient {
 impl Problem<'_> {
     /// Uniform per-slot water level: the value of the marginal presence unit if all
     /// available presence could go anywhere (a good start, any start is valid).
-    fn initial_prices(&self) -> Prices {
+    fn initial_prices(&self, init_scale: f64) -> Prices {
         let (inst, slots) = (self.inst, self.slots);
         let mut supply = vec![0.0; slots];
         for g in self.groups {
@@ -162,15 +183,15 @@ impl Problem<'_> {
                 .flat_map(|r| marg.iter().map(move |m| inst.weight(r, s) * m))
                 .collect();
             units.sort_unstable_by(|a, b| b.total_cmp(a));
-            let level = units.get(e.ceil() as usize).copied().unwrap_or(0.0);
+            let level = units.get(e.ceil() as usize).copied().unwrap_or(0.0) * init_scale;
             for r in 0..inst.regions.len() {
                 v[r * slots + s] = level;
             }
         }
         Prices {
             v,
-            q1: self.alpha.iter().map(|a| 0.5 * a).collect(),
-            q2: self.beta.iter().map(|b| 0.25 * b).collect(),
+            q1: vec![0.0; self.alpha.len()],
+            q2: vec![0.0; self.beta.len()],
             rho: vec![0.0; inst.posts.len() * slots],
             lambda: vec![0.0; self.groups.len()],
         }
@@ -187,15 +208,16 @@ impl Problem<'_> {
         let mut z_count = vec![0.0; n];
         for i in 0..n {
             let w = inst.weight[i];
-            for &m in &obj.presence_marginals {
+            for (j, &m) in obj.presence_marginals.iter().enumerate() {
                 let gain = w * m - prices.v[i];
-                if gain > 0.0 {
-                    total += gain;
-                    z_count[i] += 1.0;
+                let cap = (self.presence_cap[i] - j as f64).clamp(0.0, 1.0);
+                if gain > 0.0 && cap > 0.0 {
+                    total += cap * gain;
+                    z_count[i] += cap;
                 }
             }
-            total += (self.alpha[i] - prices.q1[i]).max(0.0);
-            total += (self.beta[i] - 2.0 * prices.q2[i]).max(0.0);
+            total += self.c1_cap[i] * (self.alpha[i] - prices.q1[i]).max(0.0);
+            total += self.c2_cap[i] * (self.beta[i] - 2.0 * prices.q2[i]).max(0.0);
         }
         for (p, post) in inst.posts.iter().enumerate() {
             for s in 0..slots {
@@ -248,8 +270,9 @@ impl Problem<'_> {
         for i in 0..n {
             let zs = z_count[i];
             grad.presence[i] -= zs;
-            grad.n1[i] -= f64::from(u8::from(self.alpha[i] > prices.q1[i]));
-            grad.n2[i] -= 2.0 * f64::from(u8::from(self.beta[i] > 2.0 * prices.q2[i]));
+            grad.n1[i] -= self.c1_cap[i] * f64::from(u8::from(self.alpha[i] > prices.q1[i]));
+            grad.n2[i] -=
+                2.0 * self.c2_cap[i] * f64::from(u8::from(self.beta[i] > 2.0 * prices.q2[i]));
         }
         (total + 1e-9 * magnitude, grad)
     }

@@ -24,7 +24,7 @@ use crate::model::Instance;
 
 /// Exact LP relaxation is used automatically up to this many assignment variables
 /// (team × available slot × reachable location); beyond it the Lagrangian bound.
-pub const EXACT_LP_MAX_ASSIGNMENTS: usize = 60_000;
+pub const EXACT_LP_MAX_ASSIGNMENTS: usize = 4_000;
 
 /// Lagrangian iterations tried after a successful exact LP in automatic mode.
 pub const AUTO_EXTRA_LAGRANGIAN_ITERATIONS: usize = 200;
@@ -149,7 +149,13 @@ pub fn compute_bound(instance: &Instance, options: &BoundOptions) -> Result<Boun
     }
     if lagrangian_iterations > 0 {
         let out =
-            lagrangian::lagrangian_bound(instance, &groups, deadline, lagrangian_iterations);
+            lagrangian::lagrangian_bound(
+                instance,
+                &groups,
+                &ceilings,
+                deadline,
+                lagrangian_iterations,
+            );
         consider(out.bound, BoundMethod::Lagrangian, Some(out.guide));
     }
     Ok(BoundResult {

@@ -8,7 +8,7 @@ use anyhow::{anyhow, Context};
 use clap::Args;
 
 use super::{CommandResult, Failure};
-use crate::bound::{compute_bound, BoundOptions};
+use crate::bound::{compute_bound, BoundMethod, BoundOptions};
 use crate::model::load_instance;
 
 /// Arguments of `bound`.
@@ -19,6 +19,9 @@ pub struct BoundArgs {
     /// Wall-clock budget in seconds (the bound stays valid, only weaker, when short).
     #[arg(long, default_value_t = 60.0)]
     time_limit: f64,
+    /// Force a method (exact_lp, lagrangian, trivial); default: chosen by size.
+    #[arg(long)]
+    method: Option<String>,
     /// Print `{"bound", "method", "elapsed_ms"}` as JSON.
     #[arg(long)]
     json: bool,
@@ -32,11 +35,22 @@ pub fn run(args: BoundArgs) -> CommandResult {
             args.time_limit
         )));
     }
+    let method = match args.method.as_deref() {
+        None => None,
+        Some("exact_lp") => Some(BoundMethod::ExactLp),
+        Some("lagrangian") => Some(BoundMethod::Lagrangian),
+        Some("trivial") => Some(BoundMethod::Trivial),
+        Some(other) => {
+            return Err(Failure::BadInput(anyhow!(
+                "--method must be exact_lp, lagrangian or trivial, got {other}"
+            )))
+        }
+    };
     let instance = load_instance(&args.instance)
         .with_context(|| format!("cannot load {}", args.instance.display()))?;
     let options = BoundOptions {
         time_limit: Duration::from_secs_f64(args.time_limit),
-        method: None,
+        method,
     };
     let result = compute_bound(&instance, &options)?;
     if args.json {
