@@ -136,7 +136,10 @@ fn backup_needs_two_distinct_teams_and_counts_both_at_one_post() {
     assert!(close(e.objective.response, 1.0), "{}", e.objective.response);
     // (R1 has no patrol: two min_patrol breaches besides the capacity one.)
     let rules: Vec<Rule> = e.violations.iter().map(|v| v.rule).collect();
-    assert_eq!(rules, vec![Rule::MinPatrol, Rule::MinPatrol, Rule::PostCapacity]);
+    assert_eq!(
+        rules,
+        vec![Rule::MinPatrol, Rule::MinPatrol, Rule::PostCapacity]
+    );
     // One team listed twice in one slot (overlapping shifts) is still one team.
     let e = eval(r#"[{"id":"M1","shifts":[{"start":0,"at":["P1"]},{"start":0,"at":["P2"]}]}]"#);
     assert!(close(e.objective.backup, 0.0), "{}", e.objective.backup);

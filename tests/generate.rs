@@ -30,7 +30,11 @@ fn members(t: &TeamSpec) -> u64 {
 
 fn totals(f: &InstanceFile) -> Totals {
     let slots = f.horizon.slots.as_u64().unwrap() as usize;
-    let of = |kind: TeamKind, vol: bool| f.teams.iter().filter(move |t| t.kind == kind && t.volunteer == vol);
+    let of = |kind: TeamKind, vol: bool| {
+        f.teams
+            .iter()
+            .filter(move |t| t.kind == kind && t.volunteer == vol)
+    };
     let volunteers_by_day = (0..slots.div_ceil(24))
         .map(|d| {
             let (a, b) = (d * 24, (d * 24 + 24).min(slots));
@@ -65,10 +69,19 @@ fn check_structure(preset: Preset, f: &InstanceFile) -> Instance {
     let slots = inst.slots();
     // Every region has a small polygon, a point and per-slot series.
     for r in &f.regions {
-        let Some(geojson::Geometry { value: geojson::Value::Polygon(rings), .. }) = &r.boundary else {
+        let Some(geojson::Geometry {
+            value: geojson::Value::Polygon(rings),
+            ..
+        }) = &r.boundary
+        else {
             panic!("{} has no polygon", r.id);
         };
-        assert!((7..=11).contains(&rings[0].len()), "{} has {} ring positions", r.id, rings[0].len());
+        assert!(
+            (7..=11).contains(&rings[0].len()),
+            "{} has {} ring positions",
+            r.id,
+            rings[0].len()
+        );
         assert!(r.location.is_some() && r.group.is_some());
         for series in [&r.risk, r.footfall.as_ref().unwrap()] {
             assert!(matches!(series, PerSlot::Series(v) if v.len() == slots));
@@ -77,7 +90,9 @@ fn check_structure(preset: Preset, f: &InstanceFile) -> Instance {
     // Bases are ids, and teams at one base are identical (so a bound can aggregate them).
     let mut classes: BTreeMap<String, String> = BTreeMap::new();
     for t in &f.teams {
-        let BaseSpec::Id(base) = &t.base else { panic!("{} has a coordinate base", t.id) };
+        let BaseSpec::Id(base) = &t.base else {
+            panic!("{} has a coordinate base", t.id)
+        };
         let mut shape = t.clone();
         shape.id = String::new();
         let key = format!("{base}/{:?}/{}", t.kind, t.volunteer);
@@ -90,8 +105,16 @@ fn check_structure(preset: Preset, f: &InstanceFile) -> Instance {
     for (k, t) in inst.teams.iter().enumerate() {
         if t.kind == TeamKind::Patrol && !t.volunteer {
             let n = inst.reach.locations(k).len();
-            assert!((1..=60).contains(&n) || inst.regions.len() <= 60, "{} reaches {n} regions", t.id);
-            assert!(n >= 5.min(inst.regions.len()), "{} reaches only {n} regions", t.id);
+            assert!(
+                (1..=60).contains(&n) || inst.regions.len() <= 60,
+                "{} reaches {n} regions",
+                t.id
+            );
+            assert!(
+                n >= 5.min(inst.regions.len()),
+                "{} reaches only {n} regions",
+                t.id
+            );
         }
         if t.volunteer {
             assert!(t.effectiveness < 1.0 && t.effectiveness >= 0.5);
@@ -129,7 +152,8 @@ fn small_matches_the_contract_table() {
     check_small_preset(Preset::Small);
     let f = generate(Preset::Small, 1);
     assert_eq!(f.regions.len(), 30);
-    let groups: std::collections::BTreeSet<_> = f.regions.iter().map(|r| r.group.clone().unwrap()).collect();
+    let groups: std::collections::BTreeSet<_> =
+        f.regions.iter().map(|r| r.group.clone().unwrap()).collect();
     assert_eq!(groups.len(), 4, "Nanjing's four central districts");
 }
 
@@ -138,10 +162,14 @@ fn nanjing_matches_the_contract_table() {
     check_small_preset(Preset::Nanjing);
     let f = generate(Preset::Nanjing, 1);
     assert!((95..=105).contains(&f.regions.len()));
-    let groups: std::collections::BTreeSet<_> = f.regions.iter().map(|r| r.group.clone().unwrap()).collect();
+    let groups: std::collections::BTreeSet<_> =
+        f.regions.iter().map(|r| r.group.clone().unwrap()).collect();
     assert_eq!(groups.len(), 11, "Nanjing's 11 districts");
     let pop: f64 = f.regions.iter().filter_map(|r| r.population).sum();
-    assert!((pop - 9_314_685.0).abs() / 9_314_685.0 < 0.001, "census population {pop}");
+    assert!(
+        (pop - 9_314_685.0).abs() / 9_314_685.0 < 0.001,
+        "census population {pop}"
+    );
 }
 
 /// Generation and validation of the full province take a few seconds in a debug build.
@@ -150,9 +178,17 @@ fn jiangsu_matches_the_contract_table() {
     let f = generate(Preset::Jiangsu, 1);
     let inst = check_structure(Preset::Jiangsu, &f);
     let t = totals(&f);
-    assert!((1_200..=1_300).contains(&t.regions), "{} regions", t.regions);
+    assert!(
+        (1_200..=1_300).contains(&t.regions),
+        "{} regions",
+        t.regions
+    );
     assert_eq!(t.slots, 168);
-    assert!((t.patrol_members as f64 - 130_000.0).abs() <= 1_300.0, "{} patrol members", t.patrol_members);
+    assert!(
+        (t.patrol_members as f64 - 130_000.0).abs() <= 1_300.0,
+        "{} patrol members",
+        t.patrol_members
+    );
     assert_eq!(t.mobile_members, 6_000);
     assert_eq!(t.mobile_teams, 1_000);
     assert!((2_400..=2_800).contains(&t.posts));
@@ -160,11 +196,18 @@ fn jiangsu_matches_the_contract_table() {
     for &(groups, members) in &t.volunteers_by_day {
         assert_eq!((groups, members), (1_600, 8_000));
     }
-    let groups: std::collections::BTreeSet<_> = f.regions.iter().map(|r| r.group.clone().unwrap()).collect();
+    let groups: std::collections::BTreeSet<_> =
+        f.regions.iter().map(|r| r.group.clone().unwrap()).collect();
     assert_eq!(groups.len(), 13, "Jiangsu's 13 cities");
     // The jiangsu solver relies on small reach lists.
-    let patrol: Vec<usize> = (0..inst.teams.len()).filter(|&k| inst.teams[k].kind == TeamKind::Patrol).collect();
-    let mean = patrol.iter().map(|&k| inst.reach.locations(k).len()).sum::<usize>() as f64 / patrol.len() as f64;
+    let patrol: Vec<usize> = (0..inst.teams.len())
+        .filter(|&k| inst.teams[k].kind == TeamKind::Patrol)
+        .collect();
+    let mean = patrol
+        .iter()
+        .map(|&k| inst.reach.locations(k).len())
+        .sum::<usize>() as f64
+        / patrol.len() as f64;
     assert!(mean < 20.0, "mean reach {mean}");
 }
 
@@ -176,7 +219,10 @@ fn same_seed_same_bytes_other_seed_other_instance() {
         assert_eq!(a, b, "{preset} is not deterministic");
         let c = to_json(&generate(preset, 43), false);
         assert_ne!(a, c, "{preset} ignores the seed");
-        assert_eq!(to_json(&generate(preset, 42), true), to_json(&generate(preset, 42), true));
+        assert_eq!(
+            to_json(&generate(preset, 42), true),
+            to_json(&generate(preset, 42), true)
+        );
     }
 }
 
@@ -191,12 +237,19 @@ fn every_seed_gives_a_valid_instance() {
 
 #[test]
 fn shipped_data_files_are_the_seed_1_presets() {
-    for (preset, file) in [(Preset::Tiny, "tiny"), (Preset::Small, "small"), (Preset::Nanjing, "nanjing")] {
+    for (preset, file) in [
+        (Preset::Tiny, "tiny"),
+        (Preset::Small, "small"),
+        (Preset::Nanjing, "nanjing"),
+    ] {
         let path = format!("{}/data/{file}.json", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let shipped: serde_json::Value = serde_json::from_str(&text).unwrap();
         let fresh = serde_json::to_value(generate(preset, 1)).unwrap();
-        assert!(shipped == fresh, "{path} differs from `patrolplan generate --preset {file} --seed 1`");
+        assert!(
+            shipped == fresh,
+            "{path} differs from `patrolplan generate --preset {file} --seed 1`"
+        );
         patrolplan::load_instance(&path).unwrap();
     }
 }
@@ -205,9 +258,17 @@ fn shipped_data_files_are_the_seed_1_presets() {
 fn total(f: &InstanceFile, kind: &str, risk: bool, slot: usize) -> f64 {
     f.regions
         .iter()
-        .filter(|r| r.name.as_deref().is_some_and(|n| n.ends_with(&format!("({kind})"))))
+        .filter(|r| {
+            r.name
+                .as_deref()
+                .is_some_and(|n| n.ends_with(&format!("({kind})")))
+        })
         .map(|r| {
-            let series = if risk { &r.risk } else { r.footfall.as_ref().unwrap() };
+            let series = if risk {
+                &r.risk
+            } else {
+                r.footfall.as_ref().unwrap()
+            };
             match series {
                 PerSlot::Series(v) => v[slot],
                 PerSlot::Scalar(x) => *x,
@@ -220,11 +281,26 @@ fn total(f: &InstanceFile, kind: &str, risk: bool, slot: usize) -> f64 {
 fn rhythms_show_in_the_nanjing_week() {
     let f = generate(Preset::Nanjing, 1);
     let (mon, tue, fri, sat) = (0, 24, 4 * 24, 5 * 24);
-    assert!(total(&f, "station", false, mon + 8) > 3.0 * total(&f, "station", false, mon + 3), "commuter peak");
-    assert!(total(&f, "mall", false, sat + 15) > 1.3 * total(&f, "mall", false, tue + 15), "weekend shopping");
-    assert!(total(&f, "nightlife", true, sat + 1) > 1.2 * total(&f, "nightlife", true, tue + 1), "Friday night");
-    assert!(total(&f, "nightlife", true, fri + 23) > 2.0 * total(&f, "nightlife", true, fri + 10), "late nights");
-    assert!(total(&f, "school", false, mon + 7) > 2.0 * total(&f, "school", false, sat + 7), "school days");
+    assert!(
+        total(&f, "station", false, mon + 8) > 3.0 * total(&f, "station", false, mon + 3),
+        "commuter peak"
+    );
+    assert!(
+        total(&f, "mall", false, sat + 15) > 1.3 * total(&f, "mall", false, tue + 15),
+        "weekend shopping"
+    );
+    assert!(
+        total(&f, "nightlife", true, sat + 1) > 1.2 * total(&f, "nightlife", true, tue + 1),
+        "Friday night"
+    );
+    assert!(
+        total(&f, "nightlife", true, fri + 23) > 2.0 * total(&f, "nightlife", true, fri + 10),
+        "late nights"
+    );
+    assert!(
+        total(&f, "school", false, mon + 7) > 2.0 * total(&f, "school", false, sat + 7),
+        "school days"
+    );
     // Dense central streets carry more risk than the outer districts.
     let mean_risk = |districts: &[&str]| {
         let rs: Vec<f64> = f
@@ -244,7 +320,11 @@ fn rhythms_show_in_the_nanjing_week() {
 #[test]
 fn hot_spots_have_requirements_sized_by_professionals() {
     let f = generate(Preset::Nanjing, 1);
-    let schools: Vec<_> = f.regions.iter().filter(|r| r.name.as_deref().unwrap().ends_with("(school)")).collect();
+    let schools: Vec<_> = f
+        .regions
+        .iter()
+        .filter(|r| r.name.as_deref().unwrap().ends_with("(school)"))
+        .collect();
     assert!(schools.iter().any(|r| !r.min_patrol.is_empty()));
     for r in &schools {
         for m in &r.min_patrol {
@@ -267,10 +347,18 @@ fn cli_writes_a_valid_instance_atomically() {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(text, to_json(&generate(Preset::Tiny, 5), false));
-    let validate = Command::new(env!("CARGO_BIN_EXE_patrolplan")).arg("validate").arg(&out).output().unwrap();
+    let validate = Command::new(env!("CARGO_BIN_EXE_patrolplan"))
+        .arg("validate")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert!(validate.status.success());
     let bad = Command::new(env!("CARGO_BIN_EXE_patrolplan"))
         .args(["generate", "--preset", "paris", "--out"])

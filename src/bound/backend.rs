@@ -37,7 +37,11 @@ fn build(model: &LpModel, integers: bool) -> (ProblemVariables, Vec<Variable>, E
     let cols: Vec<Variable> = (0..model.cols())
         .map(|j| {
             let def = variable().min(0.0).max(model.upper[j]);
-            vars.add(if integers && model.integer[j] { def.integer() } else { def })
+            vars.add(if integers && model.integer[j] {
+                def.integer()
+            } else {
+                def
+            })
         })
         .collect();
     let mut objective = Expression::with_capacity(model.cols());
@@ -83,12 +87,21 @@ pub fn solve_lp(
         Backend::Clarabel => {
             let mut p = problem.using(good_lp::clarabel);
             p.settings().time_limit(time_limit.as_secs_f64());
-            let refs: Vec<_> = constraints.into_iter().map(|c| p.add_constraint(c)).collect();
+            let refs: Vec<_> = constraints
+                .into_iter()
+                .map(|c| p.add_constraint(c))
+                .collect();
             let mut sol = p.solve().map_err(failed)?;
             let x = cols.iter().map(|&v| sol.value(v)).collect();
             let dual = sol.compute_dual();
-            let duals = refs.iter().map(|r| good_lp::DualValues::dual(&dual, r.clone())).collect();
-            Ok(LpSolution { x, duals: Some(duals) })
+            let duals = refs
+                .iter()
+                .map(|r| good_lp::DualValues::dual(&dual, r.clone()))
+                .collect();
+            Ok(LpSolution {
+                x,
+                duals: Some(duals),
+            })
         }
         Backend::Microlp => {
             let mut p = problem.using(good_lp::microlp);
@@ -141,7 +154,7 @@ mod tests {
         m.add_row(vec![(x, 1.0), (y, 1.0)], Sense::Ge, 1.0);
         let sol = solve_lp(&m, Backend::Clarabel, Duration::from_secs(10)).unwrap();
         let b = lp_bound(&m, &sol);
-        assert!(b >= 2.5 && b < 2.5 + 1e-6, "{b}");
+        assert!((2.5..2.5 + 1e-6).contains(&b), "{b}");
         let sol = solve_lp(&m, Backend::Microlp, Duration::from_secs(10)).unwrap();
         assert!((lp_bound(&m, &sol) - 2.5).abs() < 1e-6);
     }

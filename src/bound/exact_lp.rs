@@ -164,15 +164,15 @@ fn add_shift_rows(inst: &Instance, k: usize, locs: &[u32], cols: &[Vec<usize>], 
     let slots = cols.len();
     let rules = inst.rules_of(k);
     let work = |s: usize, coef: f64| -> Vec<(usize, f64)> {
-        cols.get(s).map_or(Vec::new(), |c| c.iter().map(|&j| (j, coef)).collect())
+        cols.get(s)
+            .map_or(Vec::new(), |c| c.iter().map(|&j| (j, coef)).collect())
     };
     let works = |s: usize| cols.get(s).is_some_and(|c| !c.is_empty());
     let mut start = vec![None; slots];
     let mut end = vec![None; slots];
     for s in (0..slots).filter(|&s| works(s)) {
         lp.add_row(work(s, 1.0), Sense::Le, 1.0);
-        let fits = s + rules.min_shift_slots <= slots
-            && (s..s + rules.min_shift_slots).all(works);
+        let fits = s + rules.min_shift_slots <= slots && (s..s + rules.min_shift_slots).all(works);
         let prev = if s > 0 { work(s - 1, -1.0) } else { Vec::new() };
         if fits {
             let st = lp.add_col(0.0, 1.0, true);

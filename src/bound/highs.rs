@@ -15,11 +15,22 @@ pub fn solve_lp(
     cols: &[Variable],
     time_limit: Duration,
 ) -> Result<LpSolution, BoundError> {
-    let mut p = problem.using(good_lp::highs).set_time_limit(time_limit.as_secs_f64());
-    let refs: Vec<_> = constraints.into_iter().map(|c| p.add_constraint(c)).collect();
+    let mut p = problem
+        .using(good_lp::highs)
+        .set_time_limit(time_limit.as_secs_f64());
+    let refs: Vec<_> = constraints
+        .into_iter()
+        .map(|c| p.add_constraint(c))
+        .collect();
     let mut sol = p.solve().map_err(|e| BoundError::Solver(e.to_string()))?;
     let x = cols.iter().map(|&v| sol.value(v)).collect();
     let dual = sol.compute_dual();
-    let duals = refs.iter().map(|&r| good_lp::DualValues::dual(&dual, r)).collect();
-    Ok(LpSolution { x, duals: Some(duals) })
+    let duals = refs
+        .iter()
+        .map(|&r| good_lp::DualValues::dual(&dual, r))
+        .collect();
+    Ok(LpSolution {
+        x,
+        duals: Some(duals),
+    })
 }

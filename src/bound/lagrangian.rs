@@ -17,6 +17,9 @@
 //! schedule's objective (weak duality). Projected subgradient steps lower it; the best
 //! value seen is returned.
 
+// Several parallel arrays share one index here; index loops read clearer than zips.
+#![allow(clippy::needless_range_loop)]
+
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -98,8 +101,16 @@ pub fn lagrangian_bound(
         beta,
         presence_cap: ceilings.presence.clone(),
         // c1, c2 are binary in the MIP: 0 unless one / two teams could be in range.
-        c1_cap: ceilings.response_teams.iter().map(|&c| f64::from(u8::from(c >= 1.0))).collect(),
-        c2_cap: ceilings.backup_teams.iter().map(|&c| f64::from(u8::from(c >= 2.0))).collect(),
+        c1_cap: ceilings
+            .response_teams
+            .iter()
+            .map(|&c| f64::from(u8::from(c >= 1.0)))
+            .collect(),
+        c2_cap: ceilings
+            .backup_teams
+            .iter()
+            .map(|&c| f64::from(u8::from(c >= 2.0)))
+            .collect(),
     };
     let mut prices = pb.initial_prices(1.0);
     let m1 = obj.presence_marginals.first().copied().unwrap_or(0.0);
@@ -133,7 +144,13 @@ pub fn lagrangian_bound(
         if Instant::now() >= deadline || iterations >= max_iterations || theta < 1e-3 {
             break;
         }
-        pb.step(&mut prices, &grad, &scale_v, theta, value - (1.0 - TARGET_GAP) * best);
+        pb.step(
+            &mut prices,
+            &grad,
+            &scale_v,
+            theta,
+            value - (1.0 - TARGET_GAP) * best,
+        );
     }
     LagrangianOutcome {
         bound: best,
@@ -319,7 +336,8 @@ impl Problem<'_> {
                 let val = match team.kind {
                     TeamKind::Patrol => team.effectiveness * prices.v[li * slots + s],
                     TeamKind::Mobile => {
-                        cover[inst.reach.cover_class(k)][li * slots + s] - prices.rho[li * slots + s]
+                        cover[inst.reach.cover_class(k)][li * slots + s]
+                            - prices.rho[li * slots + s]
                     }
                 };
                 if avail[s] && val > best_val[s] {
@@ -378,7 +396,11 @@ impl Problem<'_> {
             .filter(|&s| worked[s])
             .map(|s| (s as u16, best_loc[s]))
             .collect();
-        Choice { value, lambda, worked: chosen }
+        Choice {
+            value,
+            lambda,
+            worked: chosen,
+        }
     }
 
     /// Projected, diagonally scaled Polyak step towards `gap` below the current value.

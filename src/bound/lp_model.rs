@@ -154,7 +154,13 @@ mod tests {
     fn certificate_is_valid_for_any_multipliers() {
         let m = small();
         // Optimum is x=2, y=0.5, value 2.5.
-        for y in [[0.0, 0.0], [0.5, 0.0], [1.0, -3.0], [-1.0, 2.0], [0.3, -0.1]] {
+        for y in [
+            [0.0, 0.0],
+            [0.5, 0.0],
+            [1.0, -3.0],
+            [-1.0, 2.0],
+            [0.3, -0.1],
+        ] {
             assert!(m.certify(&y) >= 2.5 - 1e-12, "{y:?}");
         }
         assert!((m.certify(&[0.5, 0.0]) - 2.5).abs() < 1e-6);

@@ -2,6 +2,9 @@
 //! microlp, and an exhaustive search that shares no code with the LP formulation (it
 //! enumerates each team's rule-keeping schedules and scores plans by section 5 directly).
 
+// Several parallel arrays share one index here; index loops read clearer than zips.
+#![allow(clippy::needless_range_loop)]
+
 use crate::model::{Instance, TeamKind};
 
 use super::backend;
@@ -79,14 +82,20 @@ pub fn keeps_coupling_rules(inst: &Instance, plan: &SlotPlan) -> bool {
             return false;
         }
         for (r, region) in inst.regions.iter().enumerate() {
-            if region.min_patrol.iter().any(|q| q.from <= s && s < q.to && patrol[r] < q.teams) {
+            if region
+                .min_patrol
+                .iter()
+                .any(|q| q.from <= s && s < q.to && patrol[r] < q.teams)
+            {
                 return false;
             }
         }
         if inst.objective.volunteers_need_professional {
-            let escorted = inst.teams.iter().enumerate().all(|(k, t)| {
-                !t.volunteer || plan[k][s].map_or(true, |l| pros[l as usize] > 0)
-            });
+            let escorted = inst
+                .teams
+                .iter()
+                .enumerate()
+                .all(|(k, t)| !t.volunteer || plan[k][s].is_none_or(|l| pros[l as usize] > 0));
             if !escorted {
                 return false;
             }
@@ -123,7 +132,11 @@ fn walk(
     }
     // Idle now.
     if run == 0 || run >= rules.min_shift_slots {
-        let next_idle = if run > 0 { Some(1) } else { idle.map(|i| i + 1) };
+        let next_idle = if run > 0 {
+            Some(1)
+        } else {
+            idle.map(|i| i + 1)
+        };
         cur.push(None);
         walk(inst, k, cur, 0, next_idle, worked, out);
         cur.pop();
@@ -132,7 +145,7 @@ fn walk(
     if !team.is_available(s) || worked >= rules.max_work_slots {
         return;
     }
-    let may_start = run == 0 && idle.map_or(true, |i| i >= rules.min_rest_slots);
+    let may_start = run == 0 && idle.is_none_or(|i| i >= rules.min_rest_slots);
     let may_continue = run > 0 && run < rules.max_shift_slots;
     if !may_start && !may_continue {
         return;
@@ -153,7 +166,9 @@ fn walk(
 /// The optimum by exhaustive search over all combinations of team schedules, with the
 /// optimal plan; `None` when no plan keeps the rules. Exponential: tiny instances only.
 pub fn exhaustive_optimum(inst: &Instance) -> Option<(f64, SlotPlan)> {
-    let per_team: Vec<_> = (0..inst.teams.len()).map(|k| team_schedules(inst, k)).collect();
+    let per_team: Vec<_> = (0..inst.teams.len())
+        .map(|k| team_schedules(inst, k))
+        .collect();
     let mut plan: SlotPlan = per_team.iter().map(|o| o[0].clone()).collect();
     let mut best: Option<(f64, SlotPlan)> = None;
     let mut idx = vec![0usize; per_team.len()];
@@ -163,7 +178,7 @@ pub fn exhaustive_optimum(inst: &Instance) -> Option<(f64, SlotPlan)> {
         }
         if keeps_coupling_rules(inst, &plan) {
             let v = score(inst, &plan);
-            if best.as_ref().map_or(true, |b| v > b.0) {
+            if best.as_ref().is_none_or(|b| v > b.0) {
                 best = Some((v, plan.clone()));
             }
         }

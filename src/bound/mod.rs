@@ -111,7 +111,10 @@ pub enum BoundError {
 /// Never returns a value below a feasible schedule's score: every path ends in a
 /// certified relaxation value, and the trivial bound is the fallback when the budget
 /// runs out or a solver fails.
-pub fn compute_bound(instance: &Instance, options: &BoundOptions) -> Result<BoundResult, BoundError> {
+pub fn compute_bound(
+    instance: &Instance,
+    options: &BoundOptions,
+) -> Result<BoundResult, BoundError> {
     let start = Instant::now();
     let deadline = start + options.time_limit;
     let groups = groups::team_groups(instance);
@@ -148,14 +151,13 @@ pub fn compute_bound(instance: &Instance, options: &BoundOptions) -> Result<Boun
         }
     }
     if lagrangian_iterations > 0 {
-        let out =
-            lagrangian::lagrangian_bound(
-                instance,
-                &groups,
-                &ceilings,
-                deadline,
-                lagrangian_iterations,
-            );
+        let out = lagrangian::lagrangian_bound(
+            instance,
+            &groups,
+            &ceilings,
+            deadline,
+            lagrangian_iterations,
+        );
         consider(out.bound, BoundMethod::Lagrangian, Some(out.guide));
     }
     Ok(BoundResult {
@@ -203,5 +205,13 @@ fn exact(inst: &Instance, time_limit: Duration) -> Result<(f64, FractionalGuide)
             _ => 0.0,
         })
         .collect();
-    Ok((bound, FractionalGuide { slots, presence, response, presence_price }))
+    Ok((
+        bound,
+        FractionalGuide {
+            slots,
+            presence,
+            response,
+            presence_price,
+        },
+    ))
 }

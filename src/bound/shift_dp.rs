@@ -46,8 +46,8 @@ impl ShiftDp {
                     back[to] = from as u16;
                 }
             };
-            for i in 1..=rest {
-                relax(&mut next, (i + 1).min(rest), i, cur[i]);
+            for (i, &v) in cur.iter().enumerate().take(rest + 1).skip(1) {
+                relax(&mut next, (i + 1).min(rest), i, v);
             }
             for len in min..=max {
                 relax(&mut next, 1, rest + len, cur[rest + len]);
@@ -99,7 +99,10 @@ mod tests {
         let mut best = f64::NEG_INFINITY;
         for mask in 0u32..(1 << n) {
             let w: Vec<bool> = (0..n).map(|s| mask >> s & 1 == 1).collect();
-            if w.iter().zip(value).any(|(&b, &v)| b && v == f64::NEG_INFINITY) {
+            if w.iter()
+                .zip(value)
+                .any(|(&b, &v)| b && v == f64::NEG_INFINITY)
+            {
                 continue;
             }
             let mut runs = Vec::new();
@@ -131,7 +134,18 @@ mod tests {
     fn matches_brute_force() {
         let values = [
             vec![1.0, -0.5, 2.0, 0.1, -3.0, 1.0, 1.0, 0.5, -0.2, 2.0, 1.0],
-            vec![-1.0, 5.0, -1.0, -1.0, 4.0, 0.0, f64::NEG_INFINITY, 3.0, 3.0, -0.1],
+            vec![
+                -1.0,
+                5.0,
+                -1.0,
+                -1.0,
+                4.0,
+                0.0,
+                f64::NEG_INFINITY,
+                3.0,
+                3.0,
+                -0.1,
+            ],
             vec![0.3; 12],
         ];
         for v in &values {
@@ -141,7 +155,10 @@ mod tests {
                 let mut worked = Vec::new();
                 let got = dp.solve(v, &mut worked);
                 let want = brute(&r, v);
-                assert!((got - want).abs() < 1e-12, "{v:?} {min} {max} {rest}: {got} vs {want}");
+                assert!(
+                    (got - want).abs() < 1e-12,
+                    "{v:?} {min} {max} {rest}: {got} vs {want}"
+                );
                 let again: f64 = (0..v.len()).filter(|&s| worked[s]).map(|s| v[s]).sum();
                 assert!((again - got).abs() < 1e-12);
             }

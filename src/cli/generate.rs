@@ -31,8 +31,13 @@ pub struct GenerateArgs {
 pub fn run(args: GenerateArgs) -> CommandResult {
     let file = generate(args.preset, args.seed);
     let json = to_json(&file, args.pretty);
-    write_atomic(&args.out, json.as_bytes()).with_context(|| format!("cannot write {}", args.out.display()))?;
-    let patrol = file.teams.iter().filter(|t| t.kind == crate::model::TeamKind::Patrol).count();
+    write_atomic(&args.out, json.as_bytes())
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let patrol = file
+        .teams
+        .iter()
+        .filter(|t| t.kind == crate::model::TeamKind::Patrol)
+        .count();
     println!(
         "{}: {} ({} regions, {} posts, {} patrol teams incl. volunteers, {} mobile teams, {} bytes)",
         args.out.display(),

@@ -2,9 +2,9 @@
 //! and returns an exit code. `anyhow` is used only here, at the binary's edge.
 
 mod baseline;
+mod bound;
 mod evaluate;
 mod generate;
-mod bound;
 mod validate;
 
 use std::process::ExitCode;

@@ -32,8 +32,16 @@ fn rank(population: f64, area_km2: f64) -> f64 {
     (population / area_km2 / 10_000.0).sqrt().clamp(0.3, 1.0)
 }
 
-fn district_centres(places: &[Place], group: Option<&str>, total: usize, min: usize) -> Vec<Centre> {
-    let weights: Vec<f64> = places.iter().map(|p| street_weight(p.population, p.area_km2)).collect();
+fn district_centres(
+    places: &[Place],
+    group: Option<&str>,
+    total: usize,
+    min: usize,
+) -> Vec<Centre> {
+    let weights: Vec<f64> = places
+        .iter()
+        .map(|p| street_weight(p.population, p.area_km2))
+        .collect();
     let counts = apportion(total, &weights, min);
     places
         .iter()
@@ -59,14 +67,22 @@ pub fn tiny() -> Vec<Centre> {
         .filter(|c| c.group == "Xuanwu" || c.group == "Qinhuai")
         .map(|c| {
             let share = 3.0 / c.streets as f64;
-            Centre { area_km2: c.area_km2 * share, population: (c.population * share).round(), streets: 3, ..c }
+            Centre {
+                area_km2: c.area_km2 * share,
+                population: (c.population * share).round(),
+                streets: 3,
+                ..c
+            }
         })
         .collect()
 }
 
 /// `small`: 30 streets over Nanjing's four central districts.
 pub fn small() -> Vec<Centre> {
-    let places: Vec<Place> = nanjing_districts().into_iter().filter(|d| CENTRAL.contains(&d.name.as_str())).collect();
+    let places: Vec<Place> = nanjing_districts()
+        .into_iter()
+        .filter(|d| CENTRAL.contains(&d.name.as_str()))
+        .collect();
     district_centres(&places, None, 30, 4)
 }
 
@@ -83,12 +99,20 @@ pub fn jiangsu(rng: &mut ChaCha8Rng) -> Vec<Centre> {
         cities.iter().map(|c| c.area_km2).sum(),
     );
     // Township counts follow both people and land.
-    let weights: Vec<f64> = cities.iter().map(|c| c.population / pop + c.area_km2 / area).collect();
+    let weights: Vec<f64> = cities
+        .iter()
+        .map(|c| c.population / pop + c.area_km2 / area)
+        .collect();
     let per_city = apportion(JIANGSU_STREETS, &weights, 20);
     let mut centres = Vec::new();
     for (city, streets) in cities.iter().zip(per_city) {
         if city.name == "Nanjing" {
-            centres.extend(district_centres(&nanjing_districts(), Some("Nanjing"), streets, 2));
+            centres.extend(district_centres(
+                &nanjing_districts(),
+                Some("Nanjing"),
+                streets,
+                2,
+            ));
         } else {
             centres.extend(city_centres(city, streets, rng));
         }
@@ -142,7 +166,8 @@ mod tests {
         assert_eq!(nanjing().iter().map(|c| c.streets).sum::<usize>(), 100);
         let js = jiangsu(&mut ChaCha8Rng::seed_from_u64(1));
         assert_eq!(js.iter().map(|c| c.streets).sum::<usize>(), JIANGSU_STREETS);
-        let groups: std::collections::BTreeSet<&str> = js.iter().map(|c| c.group.as_str()).collect();
+        let groups: std::collections::BTreeSet<&str> =
+            js.iter().map(|c| c.group.as_str()).collect();
         assert_eq!(groups.len(), 13);
         let pop: f64 = js.iter().map(|c| c.population).sum();
         assert!((84.0e6..86.0e6).contains(&pop));

@@ -82,7 +82,10 @@ pub fn planar_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 
 /// The point `dx` km east and `dy` km north of `(lon, lat)`.
 fn offset(lon: f64, lat: f64, dx: f64, dy: f64) -> (f64, f64) {
-    (lon + dx / (KM_PER_DEG_LON * lat.to_radians().cos()), lat + dy / KM_PER_DEG_LAT)
+    (
+        lon + dx / (KM_PER_DEG_LON * lat.to_radians().cos()),
+        lat + dy / KM_PER_DEG_LAT,
+    )
 }
 
 /// Places every centre's streets; returns them in centre order.
@@ -99,7 +102,12 @@ pub fn place_streets(centres: &[Centre], rng: &mut ChaCha8Rng) -> Vec<Street> {
                 // An exponent above 1/2 crowds streets towards the centre.
                 let rel = rng.random::<f64>().powf(0.8);
                 let angle = rng.random::<f64>() * 2.0 * PI;
-                let p = offset(c.lon, c.lat, rel * radius * angle.cos(), rel * radius * angle.sin());
+                let p = offset(
+                    c.lon,
+                    c.lat,
+                    rel * radius * angle.cos(),
+                    rel * radius * angle.sin(),
+                );
                 let local = spacing * (0.45 + 0.9 * rel);
                 let nearest = points
                     .iter()
@@ -142,7 +150,10 @@ fn spread_population(
             .clone()
             .map(|i| (-1.5 * owner[i].1).exp() * rng.random_range(0.7..1.3))
             .collect();
-        let area_w: Vec<f64> = members.clone().map(|i| nearest[i].min(1e6).powi(2)).collect();
+        let area_w: Vec<f64> = members
+            .clone()
+            .map(|i| nearest[i].min(1e6).powi(2))
+            .collect();
         let (pop_sum, area_sum): (f64, f64) = (pop_w.iter().sum(), area_w.iter().sum());
         let fair_radius = (c.area_km2 / c.streets.max(1) as f64 / PI).sqrt();
         for (k, i) in members.enumerate() {
@@ -195,7 +206,11 @@ pub fn place_posts(streets: &[Street], counts: &[usize], rng: &mut ChaCha8Rng) -
             let r = inner * 0.6 * rng.random::<f64>().sqrt();
             let angle = rng.random::<f64>() * 2.0 * PI;
             let (lon, lat) = offset(s.lon, s.lat, r * angle.cos(), r * angle.sin());
-            posts.push(PostSite { street: i, lon: coord(lon), lat: coord(lat) });
+            posts.push(PostSite {
+                street: i,
+                lon: coord(lon),
+                lat: coord(lat),
+            });
         }
     }
     posts
@@ -242,7 +257,10 @@ mod tests {
             for b in &streets[i + 1..] {
                 let d = planar_km((a.lon, a.lat), (b.lon, b.lat));
                 let reach = |s: &Street| {
-                    s.ring.iter().map(|v| planar_km((s.lon, s.lat), (v[0], v[1]))).fold(0.0, f64::max)
+                    s.ring
+                        .iter()
+                        .map(|v| planar_km((s.lon, s.lat), (v[0], v[1])))
+                        .fold(0.0, f64::max)
                 };
                 assert!(reach(a) + reach(b) < d, "polygons overlap");
             }

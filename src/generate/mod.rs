@@ -56,7 +56,12 @@ pub struct PresetSize {
 
 impl Preset {
     /// Every preset, smallest first.
-    pub const ALL: [Preset; 4] = [Preset::Tiny, Preset::Small, Preset::Nanjing, Preset::Jiangsu];
+    pub const ALL: [Preset; 4] = [
+        Preset::Tiny,
+        Preset::Small,
+        Preset::Nanjing,
+        Preset::Jiangsu,
+    ];
 
     /// The preset's command-line name.
     pub fn name(self) -> &'static str {
@@ -76,7 +81,13 @@ impl Preset {
             Preset::Nanjing => (168, 2_000, 160, 80, 200),
             Preset::Jiangsu => (168, 26_000, 1_600, 1_000, 2_600),
         };
-        PresetSize { slots, patrol_teams, volunteer_groups, mobile_teams, posts }
+        PresetSize {
+            slots,
+            patrol_teams,
+            volunteer_groups,
+            mobile_teams,
+            posts,
+        }
     }
 
     fn horizon_name(self) -> &'static str {
@@ -130,9 +141,16 @@ pub fn generate(preset: Preset, seed: u64) -> InstanceFile {
     let streets = geography::place_streets(&centres, &mut stage(seed, 2));
     let kinds = rhythm::assign_kinds(&streets, &mut stage(seed, 3));
     let width = streets.len().to_string().len().max(2);
-    let region_ids: Vec<String> = (1..=streets.len()).map(|i| format!("R{i:0width$}")).collect();
+    let region_ids: Vec<String> = (1..=streets.len())
+        .map(|i| format!("R{i:0width$}"))
+        .collect();
 
-    let bases = teams::patrol_bases(&streets, &kinds, size.patrol_teams, if streets.len() >= 100 { 2 } else { 1 });
+    let bases = teams::patrol_bases(
+        &streets,
+        &kinds,
+        size.patrol_teams,
+        if streets.len() >= 100 { 2 } else { 1 },
+    );
     let reaching = requirements::professionals_reaching(&streets, &bases);
     let min_patrol = requirements::min_patrol(&kinds, &reaching, size.slots);
 
@@ -157,13 +175,25 @@ pub fn generate(preset: Preset, seed: u64) -> InstanceFile {
     let post_counts = teams::post_counts(&streets, &kinds, size.posts);
     let sites = geography::place_posts(&streets, &post_counts, &mut stage(seed, 5));
     let pwidth = sites.len().to_string().len().max(2);
-    let post_ids: Vec<String> = (1..=sites.len()).map(|i| format!("P{i:0pwidth$}")).collect();
-    let (mobile, capacity) = teams::mobile_teams(&streets, &sites, &post_ids, size.mobile_teams, &mut stage(seed, 6));
+    let post_ids: Vec<String> = (1..=sites.len())
+        .map(|i| format!("P{i:0pwidth$}"))
+        .collect();
+    let (mobile, capacity) = teams::mobile_teams(
+        &streets,
+        &sites,
+        &post_ids,
+        size.mobile_teams,
+        &mut stage(seed, 6),
+    );
     let posts = sites
         .iter()
         .zip(&post_ids)
         .zip(capacity)
-        .map(|((s, id), cap)| PostSpec { id: id.clone(), location: [s.lon, s.lat], capacity: Some(Number::from(cap)) })
+        .map(|((s, id), cap)| PostSpec {
+            id: id.clone(),
+            location: [s.lon, s.lat],
+            capacity: Some(Number::from(cap)),
+        })
         .collect();
 
     let mut all_teams = teams::patrol_teams(&bases, &region_ids);
@@ -185,7 +215,9 @@ pub fn generate(preset: Preset, seed: u64) -> InstanceFile {
             slot_minutes: Number::from(60),
             slots: Number::from(size.slots),
         },
-        travel: Some(TravelSpec::Haversine { detour_factor: teams::DETOUR }),
+        travel: Some(TravelSpec::Haversine {
+            detour_factor: teams::DETOUR,
+        }),
         regions,
         posts,
         shift_rules: rules::shift_rules(size.slots),
@@ -196,7 +228,11 @@ pub fn generate(preset: Preset, seed: u64) -> InstanceFile {
 
 /// The instance as JSON text: compact, or pretty-printed with two-space indents.
 pub fn to_json(file: &InstanceFile, pretty: bool) -> String {
-    let text = if pretty { serde_json::to_string_pretty(file) } else { serde_json::to_string(file) };
+    let text = if pretty {
+        serde_json::to_string_pretty(file)
+    } else {
+        serde_json::to_string(file)
+    };
     text.expect("an instance file always serialises")
 }
 
@@ -226,7 +262,12 @@ mod tests {
         let f = generate(Preset::Tiny, 1);
         assert_eq!(f.regions.len(), 6);
         assert_eq!(f.posts.len(), 4);
-        let count = |kind: TeamKind, vol: bool| f.teams.iter().filter(|t| t.kind == kind && t.volunteer == vol).count();
+        let count = |kind: TeamKind, vol: bool| {
+            f.teams
+                .iter()
+                .filter(|t| t.kind == kind && t.volunteer == vol)
+                .count()
+        };
         assert_eq!(count(TeamKind::Patrol, false), 6);
         assert_eq!(count(TeamKind::Patrol, true), 2);
         assert_eq!(count(TeamKind::Mobile, false), 2);

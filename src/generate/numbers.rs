@@ -29,7 +29,13 @@ pub fn apportion(total: usize, weights: &[f64], min: usize) -> Vec<usize> {
     let sum: f64 = weights.iter().map(|w| w.max(0.0)).sum();
     let shares: Vec<f64> = weights
         .iter()
-        .map(|w| if sum > 0.0 { w.max(0.0) / sum * rest as f64 } else { rest as f64 / n as f64 })
+        .map(|w| {
+            if sum > 0.0 {
+                w.max(0.0) / sum * rest as f64
+            } else {
+                rest as f64 / n as f64
+            }
+        })
         .collect();
     let mut out: Vec<usize> = shares.iter().map(|s| s.floor() as usize).collect();
     let mut left = rest - out.iter().sum::<usize>();

@@ -32,9 +32,20 @@ fn column(header: &[&str], name: &str) -> usize {
 /// Parses an embedded CSV; it is part of the build, so a malformed file is a bug.
 fn parse(csv: &str, name: &str, lat: &str, lon: &str, units: Option<&str>) -> Vec<Place> {
     let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
-    let header: Vec<&str> = lines.next().expect("embedded CSV has a header").split(',').collect();
-    let (i_name, i_lat, i_lon) = (column(&header, name), column(&header, lat), column(&header, lon));
-    let (i_area, i_pop) = (column(&header, "area_km2"), column(&header, "population_2020"));
+    let header: Vec<&str> = lines
+        .next()
+        .expect("embedded CSV has a header")
+        .split(',')
+        .collect();
+    let (i_name, i_lat, i_lon) = (
+        column(&header, name),
+        column(&header, lat),
+        column(&header, lon),
+    );
+    let (i_area, i_pop) = (
+        column(&header, "area_km2"),
+        column(&header, "population_2020"),
+    );
     let i_units = units.map(|u| column(&header, u));
     lines
         .map(|line| {
@@ -54,7 +65,13 @@ fn parse(csv: &str, name: &str, lat: &str, lon: &str, units: Option<&str>) -> Ve
 
 /// Jiangsu's 13 prefecture-level cities, in adcode order.
 pub fn jiangsu_cities() -> Vec<Place> {
-    parse(CITIES_CSV, "city", "center_lat", "center_lon", Some("county_level_units"))
+    parse(
+        CITIES_CSV,
+        "city",
+        "center_lat",
+        "center_lon",
+        Some("county_level_units"),
+    )
 }
 
 /// Nanjing's 11 districts, in adcode order.
@@ -71,13 +88,21 @@ mod tests {
         let cities = jiangsu_cities();
         assert_eq!(cities.len(), 13);
         let pop: f64 = cities.iter().map(|c| c.population).sum();
-        assert!((84.0e6..86.0e6).contains(&pop), "Jiangsu 2020 population {pop}");
+        assert!(
+            (84.0e6..86.0e6).contains(&pop),
+            "Jiangsu 2020 population {pop}"
+        );
         assert_eq!(cities[0].name, "Nanjing");
         assert_eq!(cities[0].county_units, 11);
         let districts = nanjing_districts();
         assert_eq!(districts.len(), 11);
         let dpop: f64 = districts.iter().map(|d| d.population).sum();
-        assert!((dpop - cities[0].population).abs() < 1.0, "districts sum to the city");
-        assert!(districts.iter().all(|d| (31.0..33.0).contains(&d.lat) && (118.0..120.0).contains(&d.lon)));
+        assert!(
+            (dpop - cities[0].population).abs() < 1.0,
+            "districts sum to the city"
+        );
+        assert!(districts
+            .iter()
+            .all(|d| (31.0..33.0).contains(&d.lat) && (118.0..120.0).contains(&d.lon)));
     }
 }

@@ -50,7 +50,11 @@ enum Days {
 }
 
 /// The requirements of every street over a horizon of `slots` hours from Monday 00:00.
-pub fn min_patrol(kinds: &[RegionKind], reaching: &[usize], slots: usize) -> Vec<Vec<MinPatrolSpec>> {
+pub fn min_patrol(
+    kinds: &[RegionKind],
+    reaching: &[usize],
+    slots: usize,
+) -> Vec<Vec<MinPatrolSpec>> {
     kinds
         .iter()
         .zip(reaching)
@@ -99,8 +103,15 @@ mod tests {
 
     #[test]
     fn requirements_are_sized_by_reaching_professionals() {
-        let reqs = min_patrol(&[RegionKind::Station, RegionKind::Station, RegionKind::Mall], &[3, 5, 100], 168);
-        assert!(reqs[0].is_empty(), "fewer than four reachers: no requirement");
+        let reqs = min_patrol(
+            &[RegionKind::Station, RegionKind::Station, RegionKind::Mall],
+            &[3, 5, 100],
+            168,
+        );
+        assert!(
+            reqs[0].is_empty(),
+            "fewer than four reachers: no requirement"
+        );
         assert!(reqs[1].iter().all(|m| m.teams == Number::from(1)));
         assert_eq!(reqs[2].len(), 2, "weekend afternoons");
         assert!(reqs[2].iter().all(|m| m.teams == Number::from(2)));

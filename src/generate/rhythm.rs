@@ -110,10 +110,18 @@ fn weekend_night(day: usize, hour: usize) -> bool {
 pub fn footfall_shape(kind: RegionKind, s: usize) -> f64 {
     let (day, hour) = day_hour(s);
     let (weekday, weekend) = kind.shape();
-    let base = if day >= 5 { weekend[hour] } else { weekday[hour] };
+    let base = if day >= 5 {
+        weekend[hour]
+    } else {
+        weekday[hour]
+    };
     let boost = match kind {
         RegionKind::Nightlife if weekend_night(day, hour) => 1.8,
-        RegionKind::Station if (day == 4 && (16..21).contains(&hour)) || (day == 6 && (15..22).contains(&hour)) => 1.3,
+        RegionKind::Station
+            if (day == 4 && (16..21).contains(&hour)) || (day == 6 && (15..22).contains(&hour)) =>
+        {
+            1.3
+        }
         _ => 1.0,
     };
     base * boost
@@ -139,7 +147,11 @@ pub fn risk_shape(kind: RegionKind, s: usize) -> f64 {
             0.4 * people + 0.6 * night(hour) * late
         }
         RegionKind::Residential => {
-            let empty_homes = if day < 5 && (9..17).contains(&hour) { 0.3 } else { 0.0 };
+            let empty_homes = if day < 5 && (9..17).contains(&hour) {
+                0.3
+            } else {
+                0.0
+            };
             0.5 * people + 0.35 * night(hour) + empty_homes
         }
         _ => 0.65 * people + 0.35 * night(hour),
@@ -169,13 +181,23 @@ pub fn assign_kinds(streets: &[Street], rng: &mut ChaCha8Rng) -> Vec<RegionKind>
             RegionKind::Residential
         })
         .collect();
-    let all = [RegionKind::School, RegionKind::Station, RegionKind::Mall, RegionKind::Nightlife];
+    let all = [
+        RegionKind::School,
+        RegionKind::Station,
+        RegionKind::Mall,
+        RegionKind::Nightlife,
+    ];
     for kind in all {
         if streets.len() > all.len() && !kinds.contains(&kind) {
             // Give the missing kind to the most central residential street left.
             let pick = (0..kinds.len())
                 .filter(|&i| kinds[i] == RegionKind::Residential)
-                .max_by(|&a, &b| streets[a].centrality.total_cmp(&streets[b].centrality).then(b.cmp(&a)));
+                .max_by(|&a, &b| {
+                    streets[a]
+                        .centrality
+                        .total_cmp(&streets[b].centrality)
+                        .then(b.cmp(&a))
+                });
             if let Some(i) = pick {
                 kinds[i] = kind;
             }
@@ -195,15 +217,25 @@ pub struct Series {
 /// Builds the series of a street; `slots` counts 60-minute slots from Monday 00:00.
 pub fn series(street: &Street, kind: RegionKind, slots: usize, rng: &mut ChaCha8Rng) -> Series {
     let central = 1.0 + 1.5 * street.centrality;
-    let people = street.population * 0.08 * kind.attraction() * central * rng.random_range(0.8..1.25);
+    let people =
+        street.population * 0.08 * kind.attraction() * central * rng.random_range(0.8..1.25);
     // About two street-level incidents a day in a central street of 20,000 residents.
-    let incidents = 0.02 * (street.population / 20_000.0).powf(0.7) * kind.hazard() * central
+    let incidents = 0.02
+        * (street.population / 20_000.0).powf(0.7)
+        * kind.hazard()
+        * central
         * rng.random_range(0.8..1.25);
     let mut footfall = Vec::with_capacity(slots);
     let mut risk = Vec::with_capacity(slots);
     for s in 0..slots {
-        footfall.push(sig(people * footfall_shape(kind, s) * rng.random_range(0.9..1.1), 4));
-        risk.push(sig(incidents * risk_shape(kind, s) * rng.random_range(0.9..1.1), 4));
+        footfall.push(sig(
+            people * footfall_shape(kind, s) * rng.random_range(0.9..1.1),
+            4,
+        ));
+        risk.push(sig(
+            incidents * risk_shape(kind, s) * rng.random_range(0.9..1.1),
+            4,
+        ));
     }
     Series { footfall, risk }
 }
@@ -215,13 +247,24 @@ mod tests {
     #[test]
     fn rhythms_have_their_peaks() {
         // Monday 08:00 vs Monday 03:00 at a station.
-        assert!(footfall_shape(RegionKind::Station, 8) > 5.0 * footfall_shape(RegionKind::Station, 3));
+        assert!(
+            footfall_shape(RegionKind::Station, 8) > 5.0 * footfall_shape(RegionKind::Station, 3)
+        );
         // Saturday 15:00 at a mall is busier than Tuesday 15:00.
-        assert!(footfall_shape(RegionKind::Mall, 5 * 24 + 15) > footfall_shape(RegionKind::Mall, 24 + 15));
+        assert!(
+            footfall_shape(RegionKind::Mall, 5 * 24 + 15)
+                > footfall_shape(RegionKind::Mall, 24 + 15)
+        );
         // Saturday 01:00 (Friday night) nightlife is riskier than Tuesday 01:00.
-        assert!(risk_shape(RegionKind::Nightlife, 5 * 24 + 1) > risk_shape(RegionKind::Nightlife, 24 + 1));
+        assert!(
+            risk_shape(RegionKind::Nightlife, 5 * 24 + 1)
+                > risk_shape(RegionKind::Nightlife, 24 + 1)
+        );
         // Schools are quiet at weekends.
-        assert!(footfall_shape(RegionKind::School, 7) > 2.0 * footfall_shape(RegionKind::School, 5 * 24 + 7));
+        assert!(
+            footfall_shape(RegionKind::School, 7)
+                > 2.0 * footfall_shape(RegionKind::School, 5 * 24 + 7)
+        );
         // Nightlife is riskier at 23:00 than at 10:00.
         assert!(risk_shape(RegionKind::Nightlife, 23) > risk_shape(RegionKind::Nightlife, 10));
     }

@@ -26,10 +26,38 @@ struct Rule {
 }
 
 const RULES: [Rule; 4] = [
-    Rule { key: PATROL_8H, min_shift: 4, max_shift: 8, min_rest: 12, weekly_work: 40, hop: 25.0 },
-    Rule { key: PATROL_12H, min_shift: 6, max_shift: 12, min_rest: 12, weekly_work: 48, hop: 30.0 },
-    Rule { key: VOLUNTEER, min_shift: 2, max_shift: 4, min_rest: 12, weekly_work: 28, hop: 20.0 },
-    Rule { key: STANDBY_12H, min_shift: 6, max_shift: 12, min_rest: 12, weekly_work: 48, hop: 30.0 },
+    Rule {
+        key: PATROL_8H,
+        min_shift: 4,
+        max_shift: 8,
+        min_rest: 12,
+        weekly_work: 40,
+        hop: 25.0,
+    },
+    Rule {
+        key: PATROL_12H,
+        min_shift: 6,
+        max_shift: 12,
+        min_rest: 12,
+        weekly_work: 48,
+        hop: 30.0,
+    },
+    Rule {
+        key: VOLUNTEER,
+        min_shift: 2,
+        max_shift: 4,
+        min_rest: 12,
+        weekly_work: 28,
+        hop: 20.0,
+    },
+    Rule {
+        key: STANDBY_12H,
+        min_shift: 6,
+        max_shift: 12,
+        min_rest: 12,
+        weekly_work: 48,
+        hop: 30.0,
+    },
 ];
 
 /// The work limit over a horizon of `slots` hours: the weekly limit pro rata, rounded up,

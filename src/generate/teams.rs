@@ -26,7 +26,14 @@ pub fn minutes(from: (f64, f64), to: (f64, f64), speed_kmh: f64) -> f64 {
 }
 
 /// Whole minutes to reach the `k`-th nearest target (the base itself counts), clamped.
-fn reach_for(from: (f64, f64), targets: &[(f64, f64)], speed: f64, k: usize, lo: f64, hi: f64) -> f64 {
+fn reach_for(
+    from: (f64, f64),
+    targets: &[(f64, f64)],
+    speed: f64,
+    k: usize,
+    lo: f64,
+    hi: f64,
+) -> f64 {
     let mut times: Vec<f64> = targets.iter().map(|&t| minutes(from, t, speed)).collect();
     times.sort_by(f64::total_cmp);
     let kth = times[k.min(times.len()).saturating_sub(1)];
@@ -98,12 +105,21 @@ pub struct PatrolBase {
 
 /// Spreads `total` professional teams over the streets, busier and larger streets first,
 /// at least `min` each.
-pub fn patrol_bases(streets: &[Street], kinds: &[RegionKind], total: usize, min: usize) -> Vec<PatrolBase> {
+pub fn patrol_bases(
+    streets: &[Street],
+    kinds: &[RegionKind],
+    total: usize,
+    min: usize,
+) -> Vec<PatrolBase> {
     let weights: Vec<f64> = streets
         .iter()
         .zip(kinds)
         .map(|(s, k)| {
-            let hot = if matches!(k, RegionKind::Residential | RegionKind::School) { 1.0 } else { 1.3 };
+            let hot = if matches!(k, RegionKind::Residential | RegionKind::School) {
+                1.0
+            } else {
+                1.3
+            };
             s.population * (1.0 + s.centrality) * hot
         })
         .collect();
@@ -118,7 +134,14 @@ pub fn patrol_bases(streets: &[Street], kinds: &[RegionKind], total: usize, min:
                 region: i,
                 count: counts[i],
                 speed: class.speed(),
-                reach: reach_for(points[i], &points, class.speed(), class.neighbours(), 10.0, 60.0),
+                reach: reach_for(
+                    points[i],
+                    &points,
+                    class.speed(),
+                    class.neighbours(),
+                    10.0,
+                    60.0,
+                ),
                 rules: class.rules(),
             }
         })
@@ -173,7 +196,11 @@ pub fn volunteer_teams(
         .iter()
         .zip(kinds)
         .map(|(s, k)| {
-            let community = if matches!(k, RegionKind::Residential | RegionKind::School) { 1.5 } else { 1.0 };
+            let community = if matches!(k, RegionKind::Residential | RegionKind::School) {
+                1.5
+            } else {
+                1.0
+            };
             s.population * community
         })
         .collect();
@@ -187,7 +214,11 @@ pub fn volunteer_teams(
                 (a < b).then(|| [Number::from(a), Number::from(b)])
             })
             .collect();
-        let effectiveness = if kinds[i] == RegionKind::Residential { 0.6 } else { 0.5 };
+        let effectiveness = if kinds[i] == RegionKind::Residential {
+            0.6
+        } else {
+            0.5
+        };
         for _ in 0..count {
             teams.push(TeamSpec {
                 id: id("JV", teams.len() + 1, width(total)),
@@ -245,7 +276,11 @@ pub fn mobile_teams(
             continue;
         }
         // Cars are slower in the congested core.
-        let speed = if PatrolClass::of(streets[posts[i].street].density) == PatrolClass::Core { 30.0 } else { 40.0 };
+        let speed = if PatrolClass::of(streets[posts[i].street].density) == PatrolClass::Core {
+            30.0
+        } else {
+            40.0
+        };
         let reach = reach_for(points[i], &points, speed, 8, 10.0, 60.0);
         for _ in 0..count {
             teams.push(TeamSpec {
