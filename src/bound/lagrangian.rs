@@ -127,8 +127,8 @@ pub fn lagrangian_bound(
         iterations += 1;
         let wgt = iterations as f64;
         for i in 0..n {
-            presence_sum[i] += wgt * grad.presence[i];
-            response_sum[i] += wgt * grad.n1[i].min(1.0);
+            presence_sum[i] += wgt * grad.chosen_presence[i];
+            response_sum[i] += wgt * grad.chosen_response[i];
         }
         weight_sum += wgt;
         if value < best {
@@ -171,6 +171,10 @@ struct Gradient {
     n2: Vec<f64>,
     /// Mobile teams at each post-slot minus its capacity.
     mobile: Vec<f64>,
+    /// Presence of the chosen team patterns (before subtracting the `z` counts).
+    chosen_presence: Vec<f64>,
+    /// `min(1, N1)` of the chosen patterns.
+    chosen_response: Vec<f64>,
 }
 
 impl Problem<'_> {
@@ -254,6 +258,8 @@ impl Problem<'_> {
             n1: vec![0.0; n],
             n2: vec![0.0; n],
             mobile: vec![0.0; inst.posts.len() * slots],
+            chosen_presence: Vec::new(),
+            chosen_response: Vec::new(),
         };
         for (gi, (g, c)) in self.groups.iter().zip(&choices).enumerate() {
             let cnt = g.count as f64;
@@ -278,6 +284,8 @@ impl Problem<'_> {
                 }
             }
         }
+        grad.chosen_presence.clone_from(&grad.presence);
+        grad.chosen_response = grad.n1.iter().map(|&c| c.min(1.0)).collect();
         // Turn counts into subgradient components of the minimisation.
         for (p, post) in inst.posts.iter().enumerate() {
             for s in 0..slots {
