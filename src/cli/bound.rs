@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use clap::Args;
 
 use super::{CommandResult, Failure};
@@ -46,8 +46,7 @@ pub fn run(args: BoundArgs) -> CommandResult {
             )))
         }
     };
-    let instance = load_instance(&args.instance)
-        .with_context(|| format!("cannot load {}", args.instance.display()))?;
+    let instance = load_instance(&args.instance)?;
     let options = BoundOptions {
         time_limit: Duration::from_secs_f64(args.time_limit),
         method,
