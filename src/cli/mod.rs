@@ -2,6 +2,7 @@
 //! and returns an exit code. `anyhow` is used only here, at the binary's edge.
 
 mod baseline;
+mod bound;
 mod evaluate;
 mod generate;
 mod validate;
@@ -28,6 +29,8 @@ enum Command {
     Baseline(baseline::BaselineArgs),
     /// Score a schedule and list every breach (exit 0 feasible, 1 infeasible, 2 bad input).
     Evaluate(evaluate::EvaluateArgs),
+    /// Print a proven upper bound on the objective of every feasible schedule.
+    Bound(bound::BoundArgs),
 }
 
 /// How a command failed.
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Baseline(args) => baseline::run(args),
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Bound(args) => bound::run(args),
     };
     match result {
         Ok(code) => code,
