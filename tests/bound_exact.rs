@@ -66,7 +66,7 @@ fn tiny(seed: u64) -> Instance {
         "shift_rules": {
             "std": { "min_shift_slots": 2, "max_shift_slots": 3, "min_rest_slots": 1,
                      "max_work_slots": 4, "max_hop_minutes": 8 },
-            "mob": { "min_shift_slots": 1 + (seed % 2) as u64, "max_shift_slots": 3,
+            "mob": { "min_shift_slots": 1 + (seed % 2), "max_shift_slots": 3,
                      "min_rest_slots": 2, "max_work_slots": 4, "max_hop_minutes": 8 },
         },
         "teams": teams,
