@@ -18,6 +18,7 @@
 //! assert_eq!(instance.slots(), 24);
 //! ```
 
+pub mod bound;
 pub mod cli;
 pub mod construct;
 pub mod generate;

@@ -2,6 +2,7 @@
 //! and returns an exit code. `anyhow` is used only here, at the binary's edge.
 
 mod baseline;
+mod bound;
 mod evaluate;
 mod generate;
 mod solve;
@@ -29,6 +30,8 @@ enum Command {
     Baseline(baseline::BaselineArgs),
     /// Score a schedule and list every breach (exit 0 feasible, 1 infeasible, 2 bad input).
     Evaluate(evaluate::EvaluateArgs),
+    /// Print a proven upper bound on the objective of every feasible schedule.
+    Bound(bound::BoundArgs),
     /// Optimise a schedule: first feasible, then improved until the limit (progress on stderr).
     Solve(solve::SolveArgs),
 }
@@ -70,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Baseline(args) => baseline::run(args),
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Bound(args) => bound::run(args),
         Command::Solve(args) => solve::run(args),
     };
     match result {

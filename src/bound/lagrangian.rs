@@ -1,0 +1,439 @@
+//! The Lagrangian bound for large instances.
+//!
+//! Start from the section 6 MIP without `hop`, `min_patrol` and `volunteer_escort`
+//! (dropping constraints of a maximisation can only raise its optimum). Dualise, with
+//! multipliers `>= 0`, every constraint that couples teams:
+//! `sum_j z[r,s,j] <= P[r,s]` (price `v[r,s]`), `c1 <= N1` (`q1`), `2 c2 <= N2` (`q2`),
+//! post capacity (`rho`), and each team's work limit (`lambda`). What remains splits:
+//! - per region-slot, `max_z sum_j (w m_j - v) z_j + max_c1 (alpha - q1) c1 + max_c2
+//!   (beta - 2 q2) c2` = `sum_j (w m_j - v)^+ + (alpha - q1)^+ + (beta - 2 q2)^+`;
+//! - per team, the best rule-keeping work pattern where working slot `s` earns the best
+//!   location value `max_l val(l, s) - lambda` (patrol `eff * v[l,s]`, mobile the `q1`,
+//!   `q2` of the regions covered from post `l` minus `rho[l,s]`), plus `lambda * max_work`;
+//!   solved exactly by [`ShiftDp`] (identical teams once, times their count);
+//! - `sum rho[p,s] * capacity[p]`.
+//!
+//! For every choice of multipliers `>= 0` the sum is an upper bound on every feasible
+//! schedule's objective (weak duality). Projected subgradient steps lower it; the best
+//! value seen is returned.
+
+// Several parallel arrays share one index here; index loops read clearer than zips.
+#![allow(clippy::needless_range_loop)]
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::model::{Instance, TeamKind};
+
+use super::groups::Group;
+use super::shift_dp::ShiftDp;
+use super::trivial::Ceilings;
+use super::FractionalGuide;
+
+/// Polyak steps aim this fraction below the best value so far.
+const TARGET_GAP: f64 = 0.01;
+
+/// The outcome of [`lagrangian_bound`].
+pub struct LagrangianOutcome {
+    /// Best (smallest) bound found.
+    pub bound: f64,
+    /// Subgradient iterations run.
+    pub iterations: usize,
+    /// Averaged team choices, as a construction guide.
+    pub guide: FractionalGuide,
+}
+
+/// Multipliers.
+struct Prices {
+    v: Vec<f64>,
+    q1: Vec<f64>,
+    q2: Vec<f64>,
+    rho: Vec<f64>,
+    lambda: Vec<f64>,
+}
+
+/// One group's best pattern at given prices.
+struct Choice {
+    value: f64,
+    lambda: f64,
+    worked: Vec<(u16, u32)>,
+}
+
+struct Problem<'a> {
+    inst: &'a Instance,
+    groups: &'a [Group],
+    slots: usize,
+    alpha: Vec<f64>,
+    beta: Vec<f64>,
+    /// Implied upper limits (valid for every feasible plan, see [`Ceilings`]) on
+    /// `P[r,s]`, `c1[r,s]` and `c2[r,s]`, which keep the Lagrangian at or below the
+    /// trivial bound from the first iteration on.
+    presence_cap: Vec<f64>,
+    c1_cap: Vec<f64>,
+    c2_cap: Vec<f64>,
+}
+
+/// Runs the subgradient method until `deadline` (at least one evaluation).
+pub fn lagrangian_bound(
+    inst: &Instance,
+    groups: &[Group],
+    ceilings: &Ceilings,
+    deadline: Instant,
+    max_iterations: usize,
+) -> LagrangianOutcome {
+    let slots = inst.slots();
+    let obj = &inst.objective;
+    let n = inst.regions.len() * slots;
+    let mut alpha = vec![0.0; n];
+    let mut beta = vec![0.0; n];
+    for (r, region) in inst.regions.iter().enumerate() {
+        for s in 0..slots {
+            alpha[r * slots + s] = obj.response_weight * region.risk[s];
+            beta[r * slots + s] = obj.backup_weight * region.risk[s];
+        }
+    }
+    let pb = Problem {
+        inst,
+        groups,
+        slots,
+        alpha,
+        beta,
+        presence_cap: ceilings.presence.clone(),
+        // c1, c2 are binary in the MIP: 0 unless one / two teams could be in range.
+        c1_cap: ceilings
+            .response_teams
+            .iter()
+            .map(|&c| f64::from(u8::from(c >= 1.0)))
+            .collect(),
+        c2_cap: ceilings
+            .backup_teams
+            .iter()
+            .map(|&c| f64::from(u8::from(c >= 2.0)))
+            .collect(),
+    };
+    let mut prices = pb.initial_prices(1.0);
+    let m1 = obj.presence_marginals.first().copied().unwrap_or(0.0);
+    let scale_v: Vec<f64> = inst.weight.iter().map(|w| w * m1 + 1e-12).collect();
+    let mut best = f64::INFINITY;
+    let mut theta = 1.0;
+    let mut stall = 0;
+    let mut presence_sum = vec![0.0; n];
+    let mut response_sum = vec![0.0; n];
+    let mut weight_sum = 0.0;
+    let mut iterations = 0;
+    loop {
+        let (value, grad) = pb.evaluate(&mut prices);
+        iterations += 1;
+        let wgt = iterations as f64;
+        for i in 0..n {
+            presence_sum[i] += wgt * grad.chosen_presence[i];
+            response_sum[i] += wgt * grad.chosen_response[i];
+        }
+        weight_sum += wgt;
+        if value < best {
+            best = value;
+            stall = 0;
+        } else {
+            stall += 1;
+            if stall >= 4 {
+                theta /= 2.0;
+                stall = 0;
+            }
+        }
+        if Instant::now() >= deadline || iterations >= max_iterations || theta < 1e-3 {
+            break;
+        }
+        pb.step(
+            &mut prices,
+            &grad,
+            &scale_v,
+            theta,
+            value - (1.0 - TARGET_GAP) * best,
+        );
+    }
+    LagrangianOutcome {
+        bound: best,
+        iterations,
+        guide: FractionalGuide {
+            slots,
+            presence: presence_sum.iter().map(|p| p / weight_sum).collect(),
+            response: response_sum.iter().map(|p| p / weight_sum).collect(),
+            presence_price: prices.v,
+        },
+    }
+}
+
+/// Subgradient data of one evaluation.
+struct Gradient {
+    presence: Vec<f64>,
+    n1: Vec<f64>,
+    n2: Vec<f64>,
+    /// Mobile teams at each post-slot minus its capacity.
+    mobile: Vec<f64>,
+    /// Presence of the chosen team patterns (before subtracting the `z` counts).
+    chosen_presence: Vec<f64>,
+    /// `min(1, N1)` of the chosen patterns.
+    chosen_response: Vec<f64>,
+}
+
+impl Problem<'_> {
+    /// Uniform per-slot water level: the value of the marginal presence unit if all
+    /// available presence could go anywhere (a good start, any start is valid).
+    fn initial_prices(&self, init_scale: f64) -> Prices {
+        let (inst, slots) = (self.inst, self.slots);
+        let mut supply = vec![0.0; slots];
+        for g in self.groups {
+            let t = &inst.teams[g.rep];
+            if t.kind != TeamKind::Patrol || inst.reach.locations(g.rep).is_empty() {
+                continue;
+            }
+            let share = (inst.rules_of(g.rep).max_work_slots as f64
+                / t.available_slots().max(1) as f64)
+                .min(1.0);
+            for &(a, b) in &t.available {
+                for x in &mut supply[a..b] {
+                    *x += g.count as f64 * t.effectiveness * share;
+                }
+            }
+        }
+        let marg = &inst.objective.presence_marginals;
+        let mut v = vec![0.0; inst.regions.len() * slots];
+        for (s, &e) in supply.iter().enumerate() {
+            let mut units: Vec<f64> = (0..inst.regions.len())
+                .flat_map(|r| marg.iter().map(move |m| inst.weight(r, s) * m))
+                .collect();
+            units.sort_unstable_by(|a, b| b.total_cmp(a));
+            let level = units.get(e.ceil() as usize).copied().unwrap_or(0.0) * init_scale;
+            for r in 0..inst.regions.len() {
+                v[r * slots + s] = level;
+            }
+        }
+        Prices {
+            v,
+            q1: vec![0.0; self.alpha.len()],
+            q2: vec![0.0; self.beta.len()],
+            rho: vec![0.0; inst.posts.len() * slots],
+            lambda: vec![0.0; self.groups.len()],
+        }
+    }
+
+    /// The Lagrangian value at `prices` (a valid bound) and a subgradient; stores each
+    /// group's minimising work-limit multiplier in `prices.lambda`.
+    fn evaluate(&self, prices: &mut Prices) -> (f64, Gradient) {
+        let (inst, slots) = (self.inst, self.slots);
+        let obj = &inst.objective;
+        let n = inst.regions.len() * slots;
+        let mut total = 0.0;
+        let mut magnitude = 0.0;
+        let mut z_count = vec![0.0; n];
+        for i in 0..n {
+            let w = inst.weight[i];
+            for (j, &m) in obj.presence_marginals.iter().enumerate() {
+                let gain = w * m - prices.v[i];
+                let cap = (self.presence_cap[i] - j as f64).clamp(0.0, 1.0);
+                if gain > 0.0 && cap > 0.0 {
+                    total += cap * gain;
+                    z_count[i] += cap;
+                }
+            }
+            total += self.c1_cap[i] * (self.alpha[i] - prices.q1[i]).max(0.0);
+            total += self.c2_cap[i] * (self.beta[i] - 2.0 * prices.q2[i]).max(0.0);
+        }
+        for (p, post) in inst.posts.iter().enumerate() {
+            for s in 0..slots {
+                total += prices.rho[p * slots + s] * f64::from(post.capacity);
+            }
+        }
+        magnitude += total.abs();
+        let cover_values = self.cover_values(prices);
+        let choices: Vec<Choice> = self
+            .groups
+            .par_iter()
+            .enumerate()
+            .map(|(gi, g)| self.best_choice(g, prices, &cover_values, prices.lambda[gi]))
+            .collect();
+        let mut grad = Gradient {
+            presence: vec![0.0; n],
+            n1: vec![0.0; n],
+            n2: vec![0.0; n],
+            mobile: vec![0.0; inst.posts.len() * slots],
+            chosen_presence: Vec::new(),
+            chosen_response: Vec::new(),
+        };
+        for (gi, (g, c)) in self.groups.iter().zip(&choices).enumerate() {
+            let cnt = g.count as f64;
+            total += cnt * c.value;
+            magnitude += (cnt * c.value).abs();
+            prices.lambda[gi] = c.lambda;
+            let k = g.rep;
+            let team = &inst.teams[k];
+            for &(s, l) in &c.worked {
+                let (s, l) = (s as usize, l as usize);
+                match team.kind {
+                    TeamKind::Patrol => grad.presence[l * slots + s] += cnt * team.effectiveness,
+                    TeamKind::Mobile => {
+                        grad.mobile[l * slots + s] += cnt;
+                        for &r in inst.reach.response_regions(k, l) {
+                            grad.n1[r as usize * slots + s] += cnt;
+                        }
+                        for &r in inst.reach.backup_regions(k, l) {
+                            grad.n2[r as usize * slots + s] += cnt;
+                        }
+                    }
+                }
+            }
+        }
+        grad.chosen_presence.clone_from(&grad.presence);
+        grad.chosen_response = grad.n1.iter().map(|&c| c.min(1.0)).collect();
+        // Turn counts into subgradient components of the minimisation.
+        for (p, post) in inst.posts.iter().enumerate() {
+            for s in 0..slots {
+                grad.mobile[p * slots + s] -= f64::from(post.capacity);
+            }
+        }
+        for i in 0..n {
+            let zs = z_count[i];
+            grad.presence[i] -= zs;
+            grad.n1[i] -= self.c1_cap[i] * f64::from(u8::from(self.alpha[i] > prices.q1[i]));
+            grad.n2[i] -=
+                2.0 * self.c2_cap[i] * f64::from(u8::from(self.beta[i] > 2.0 * prices.q2[i]));
+        }
+        (total + 1e-9 * magnitude, grad)
+    }
+
+    /// Per cover class, post and slot: `sum q1` over regions within response plus
+    /// `sum q2` over regions within backup.
+    fn cover_values(&self, prices: &Prices) -> Vec<Vec<f64>> {
+        let slots = self.slots;
+        self.inst
+            .reach
+            .cover_sets()
+            .iter()
+            .map(|cs| {
+                let mut out = vec![0.0; cs.response.len() * slots];
+                for (p, (resp, back)) in cs.response.iter().zip(&cs.backup).enumerate() {
+                    let row = &mut out[p * slots..(p + 1) * slots];
+                    for &r in resp {
+                        let q = &prices.q1[r as usize * slots..(r as usize + 1) * slots];
+                        row.iter_mut().zip(q).for_each(|(x, y)| *x += y);
+                    }
+                    for &r in back {
+                        let q = &prices.q2[r as usize * slots..(r as usize + 1) * slots];
+                        row.iter_mut().zip(q).for_each(|(x, y)| *x += y);
+                    }
+                }
+                out
+            })
+            .collect()
+    }
+
+    /// One team's best pattern, minimised over its work-limit multiplier by bisection
+    /// (every multiplier tried gives a valid value; the smallest is kept).
+    fn best_choice(&self, g: &Group, prices: &Prices, cover: &[Vec<f64>], lambda0: f64) -> Choice {
+        let (inst, slots) = (self.inst, self.slots);
+        let k = g.rep;
+        let team = &inst.teams[k];
+        let locs = inst.reach.locations(k);
+        let mut best_val = vec![f64::NEG_INFINITY; slots];
+        let mut best_loc = vec![0u32; slots];
+        let avail: Vec<bool> = (0..slots).map(|s| team.is_available(s)).collect();
+        for &l in locs {
+            let li = l as usize;
+            for s in 0..slots {
+                let val = match team.kind {
+                    TeamKind::Patrol => team.effectiveness * prices.v[li * slots + s],
+                    TeamKind::Mobile => {
+                        cover[inst.reach.cover_class(k)][li * slots + s]
+                            - prices.rho[li * slots + s]
+                    }
+                };
+                if avail[s] && val > best_val[s] {
+                    best_val[s] = val;
+                    best_loc[s] = l;
+                }
+            }
+        }
+        let rules = inst.rules_of(k);
+        let max_work = rules.max_work_slots as f64;
+        let mut dp = ShiftDp::new(rules);
+        let mut worked = Vec::new();
+        let mut values = vec![0.0; slots];
+        let mut run = |lambda: f64, worked: &mut Vec<bool>| {
+            for s in 0..slots {
+                values[s] = best_val[s] - lambda;
+            }
+            let v = dp.solve(&values, worked) + lambda * max_work;
+            (v, worked.iter().filter(|&&w| w).count() as f64)
+        };
+        let (mut value, count) = run(0.0, &mut worked);
+        let mut lambda = 0.0;
+        if count > max_work {
+            // T(lambda) is convex; its slope is max_work - count(lambda).
+            let top = best_val.iter().copied().fold(0.0, f64::max) + 1.0;
+            let (mut lo, mut hi) = (0.0, top);
+            if lambda0 > 0.0 && lambda0 < top {
+                let (_, c) = run(lambda0, &mut worked);
+                if c > max_work {
+                    lo = lambda0;
+                } else {
+                    hi = lambda0;
+                }
+            }
+            for _ in 0..14 {
+                let mid = 0.5 * (lo + hi);
+                let (v, c) = run(mid, &mut worked);
+                if v < value {
+                    value = v;
+                    lambda = mid;
+                }
+                if c > max_work {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            let (v, _) = run(hi, &mut worked);
+            if v < value {
+                value = v;
+                lambda = hi;
+            }
+            run(lambda, &mut worked);
+        }
+        let chosen = (0..slots)
+            .filter(|&s| worked[s])
+            .map(|s| (s as u16, best_loc[s]))
+            .collect();
+        Choice {
+            value,
+            lambda,
+            worked: chosen,
+        }
+    }
+
+    /// Projected, diagonally scaled Polyak step towards `gap` below the current value.
+    fn step(&self, p: &mut Prices, g: &Gradient, scale_v: &[f64], theta: f64, gap: f64) {
+        let sq = |x: &[f64], s: &dyn Fn(usize) -> f64| -> f64 {
+            x.iter().enumerate().map(|(i, v)| s(i) * v * v).sum()
+        };
+        let sa = |i: usize| self.alpha[i] + 1e-12;
+        let sb = |i: usize| self.beta[i] + 1e-12;
+        let cap_scale = 1.0 / (p.rho.len().max(1) as f64);
+        let norm = sq(&g.presence, &|i| scale_v[i])
+            + sq(&g.n1, &sa)
+            + sq(&g.n2, &sb)
+            + sq(&g.mobile, &|_| cap_scale);
+        if norm <= 0.0 {
+            return;
+        }
+        let t = theta * gap.max(0.0) / norm;
+        for i in 0..p.v.len() {
+            p.v[i] = (p.v[i] - t * scale_v[i] * g.presence[i]).max(0.0);
+            p.q1[i] = (p.q1[i] - t * sa(i) * g.n1[i]).max(0.0);
+            p.q2[i] = (p.q2[i] - t * sb(i) * g.n2[i]).max(0.0);
+        }
+        for (r, e) in p.rho.iter_mut().zip(&g.mobile) {
+            *r = (*r + t * cap_scale * e).max(0.0);
+        }
+    }
+}

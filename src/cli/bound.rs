@@ -1,0 +1,69 @@
+//! `patrolplan bound INSTANCE [--time-limit SECS] [--json]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::anyhow;
+use clap::Args;
+
+use super::{CommandResult, Failure};
+use crate::bound::{compute_bound, BoundMethod, BoundOptions};
+use crate::model::load_instance;
+
+/// Arguments of `bound`.
+#[derive(Debug, Args)]
+pub struct BoundArgs {
+    /// Instance file (patrolplan.instance.v1 JSON).
+    instance: PathBuf,
+    /// Wall-clock budget in seconds (the bound stays valid, only weaker, when short).
+    #[arg(long, default_value_t = 60.0)]
+    time_limit: f64,
+    /// Force a method (exact_lp, lagrangian, trivial); default: chosen by size.
+    #[arg(long)]
+    method: Option<String>,
+    /// Print `{"bound", "method", "elapsed_ms"}` as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints a proven upper bound on the objective of every feasible schedule.
+pub fn run(args: BoundArgs) -> CommandResult {
+    if !(args.time_limit.is_finite() && args.time_limit > 0.0) {
+        return Err(Failure::BadInput(anyhow!(
+            "--time-limit must be a positive number of seconds, got {}",
+            args.time_limit
+        )));
+    }
+    let method = match args.method.as_deref() {
+        None => None,
+        Some("exact_lp") => Some(BoundMethod::ExactLp),
+        Some("lagrangian") => Some(BoundMethod::Lagrangian),
+        Some("trivial") => Some(BoundMethod::Trivial),
+        Some(other) => {
+            return Err(Failure::BadInput(anyhow!(
+                "--method must be exact_lp, lagrangian or trivial, got {other}"
+            )))
+        }
+    };
+    let instance = load_instance(&args.instance)?;
+    let options = BoundOptions {
+        time_limit: Duration::from_secs_f64(args.time_limit),
+        method,
+    };
+    let result = compute_bound(&instance, &options)?;
+    if args.json {
+        let out = serde_json::json!({
+            "bound": result.bound,
+            "method": result.method,
+            "elapsed_ms": result.elapsed_ms,
+        });
+        println!("{out}");
+    } else {
+        println!(
+            "{}: bound {:.6} ({}, {} ms)",
+            instance.name, result.bound, result.method, result.elapsed_ms
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
