@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use super::{CommandResult, Failure};
+use crate::bound::{compute_bound, BoundError, BoundOptions};
 use crate::construct::baseline;
 use crate::model::load_instance;
 use crate::schedule::{evaluate, to_schedule_file, write_schedule_file, Kpis, ObjectiveParts};
@@ -40,6 +41,12 @@ pub struct SolveArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Skip the upper bound (no gap is reported).
+    #[arg(long)]
+    no_bound: bool,
+    /// Share of the time limit given to the bound before the search starts.
+    #[arg(long, default_value_t = 0.2)]
+    bound_share: f64,
 }
 
 /// Solves, writes the schedule with its summary, prints the KPI table.
@@ -55,6 +62,47 @@ pub fn run(args: SolveArgs) -> CommandResult {
         (None, Some(_)) => None,
         (None, None) => Some(Duration::from_secs(60)),
     };
+    if !(0.0..1.0).contains(&args.bound_share) {
+        return Err(Failure::BadInput(anyhow::anyhow!(
+            "--bound-share must be in [0, 1), got {}",
+            args.bound_share
+        )));
+    }
+    let started = std::time::Instant::now();
+    let bound = if args.no_bound {
+        None
+    } else {
+        // Part of the budget goes to the bound, first, so that the search keeps both cores.
+        let budget = time_limit.map_or(Duration::from_secs(10), |t| t.mul_f64(args.bound_share));
+        if !args.quiet {
+            eprintln!(
+                "computing the upper bound (up to {:.1} s)...",
+                budget.as_secs_f64()
+            );
+        }
+        match compute_bound(
+            &inst,
+            &BoundOptions {
+                time_limit: budget,
+                ..BoundOptions::default()
+            },
+        ) {
+            Ok(b) => Some(b.bound),
+            Err(BoundError::Infeasible) => {
+                return Err(Failure::Unwanted(anyhow::anyhow!(
+                    "no feasible schedule exists: a hard requirement can never be met"
+                )))
+            }
+            Err(e) => {
+                eprintln!("warning: no bound ({e}); the gap is not reported");
+                None
+            }
+        }
+    };
+    let time_limit = time_limit.map(|t| {
+        t.saturating_sub(started.elapsed())
+            .max(Duration::from_millis(100))
+    });
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
@@ -68,6 +116,7 @@ pub fn run(args: SolveArgs) -> CommandResult {
         .seed(args.seed)
         .threads(args.threads)
         .time_limit(time_limit)
+        .bound(bound)
         .full_assert_every(0)
         .on_progress(|p| {
             let gap = p.gap.map_or("-".into(), |g| format!("{:.2}%", 100.0 * g));
