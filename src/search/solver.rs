@@ -128,7 +128,7 @@ type ProgressFn<'a> = Box<dyn FnMut(&Progress) + 'a>;
 ///
 /// let inst = Instance::from_json(include_str!("../../tests/data/hand.json")).unwrap();
 /// let out = Solver::new(&inst).seed(7).iterations(2_000).threads(1).solve().unwrap();
-/// assert!(out.objective.total() > 0.0);
+/// assert!(out.objective.total > 0.0);
 /// assert_eq!(out.schedule.shifts.len(), inst.teams.len());
 /// ```
 pub struct Solver<'a> {
