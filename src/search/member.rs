@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use super::accept::Acceptance;
 use super::cancel::CancelToken;
 use super::check::assert_consistent;
-use super::moves::{destroy_repair, replan, reroute, retime};
+use super::moves::{destroy_repair, replan, reroute, resite_slot, retime};
 use super::ops::Scratch;
 use super::state::State;
 
@@ -132,6 +132,7 @@ impl<'c> Member<'c> {
         let li = pool[self.rng.random_range(0..pool.len())];
         let (st, sc, rng) = (&mut self.st, &mut self.sc, &mut self.rng);
         match rng.random_range(0..100) {
+            0..3 if !st.ctx.patrol[st.teams[li]] => resite_slot(st, rng, li),
             0..45 => reroute(st, sc, rng, li),
             45..88 => retime(st, sc, rng, li),
             88..98 => replan(st, sc, rng, li),

@@ -296,3 +296,58 @@ pub fn replan_exact(st: &mut State, sc: &mut Scratch, li: usize) -> bool {
         None => false,
     }
 }
+
+/// Re-sites every mobile team working in a random slot of local mobile team `li` at
+/// once (greedy + swap maximal covering, `crate::siting::site_slot`, warm-started from
+/// the current posts), each team keeping the hop rule with its neighbouring slots: the
+/// coordinated move single-team moves cannot make.
+pub fn resite_slot(st: &mut State, rng: &mut ChaCha8Rng, li: usize) -> bool {
+    let ctx = st.ctx;
+    let n = ctx.slots;
+    if ctx.patrol[st.teams[li]] || st.worked[li] == 0 {
+        return false;
+    }
+    let mut s = rng.random_range(0..n);
+    while st.at(li, s) == NONE {
+        s = (s + 1) % n;
+    }
+    let mut locals = Vec::new();
+    let mut teams = Vec::new();
+    let mut start = Vec::new();
+    for lj in 0..st.teams.len() {
+        let k = st.teams[lj];
+        let here = st.at(lj, s);
+        if ctx.patrol[k] || here == NONE {
+            continue;
+        }
+        let prev = if s > 0 { st.at(lj, s - 1) } else { NONE };
+        let next = if s + 1 < n { st.at(lj, s + 1) } else { NONE };
+        let allowed: Vec<u32> = ctx
+            .reach(k)
+            .iter()
+            .copied()
+            .filter(|&p| {
+                (prev == NONE || ctx.hop_ok(k, prev, p)) && (next == NONE || ctx.hop_ok(k, p, next))
+            })
+            .collect();
+        locals.push(lj);
+        teams.push((k, allowed));
+        start.push(here);
+    }
+    let problem = crate::siting::SlotSiting {
+        instance: ctx.inst,
+        slot: s,
+        teams,
+    };
+    let sited = crate::siting::site_slot(&problem, Some(&start));
+    if sited.contains(&crate::siting::UNPLACED) {
+        return false;
+    }
+    for &lj in &locals {
+        st.set(lj, s, NONE);
+    }
+    for (&lj, &p) in locals.iter().zip(&sited) {
+        st.set(lj, s, p);
+    }
+    true
+}
