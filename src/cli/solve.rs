@@ -36,7 +36,7 @@ pub struct SolveArgs {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 0)]
     threads: usize,
     /// No progress bar.
     #[arg(long)]
