@@ -5,17 +5,31 @@
 //! people and risk are, and incidents can be reached within the response standard.
 //!
 //! The crate is organised as the problem is:
-//! - [`model`]: the instance file format, its validation, and the immutable [`Instance`];
-//! - [`geo`]: points, travel minutes, reach/hop/cover relations;
-//! - [`generate`]: scenario presets (tiny, small, nanjing, jiangsu).
+//! - [`model`]: the instance file format, its validation (every problem at once, with
+//!   codes and JSON paths), and the immutable [`Instance`];
+//! - [`geo`]: points, travel minutes, reach / hop / cover relations;
+//! - [`schedule`]: the schedule format and the evaluator — the one referee of every
+//!   number printed (hard rules, objective, KPIs);
+//! - [`construct`]: the hand-made baseline and the solver's construction;
+//! - [`search`]: the [`Solver`] (incremental state, moves, LNS, acceptance,
+//!   termination, deterministic rayon portfolio, cancel token);
+//! - [`siting`]: mobile-team maximal covering with backup, and move-up;
+//! - [`bound`]: proven upper bounds (LP relaxation, Lagrangian, trivial);
+//! - [`generate`]: scenario presets (tiny, small, nanjing, jiangsu);
+//! - [`report`], [`cli`]: output files and the command line.
+//!
+//! Solve a preset and check the result with the evaluator:
 //!
 //! ```
 //! use patrolplan::generate::{generate, Preset};
-//! use patrolplan::Instance;
+//! use patrolplan::schedule::evaluate;
+//! use patrolplan::{Instance, Solver};
 //!
-//! let file = generate(Preset::Tiny, 7);
-//! let instance = Instance::from_file(&file).expect("presets are valid");
-//! assert_eq!(instance.slots(), 24);
+//! let instance = Instance::from_file(&generate(Preset::Tiny, 7)).expect("presets are valid");
+//! let outcome = Solver::new(&instance).seed(1).iterations(2_000).solve().expect("feasible");
+//! let referee = evaluate(&instance, &outcome.schedule);
+//! assert!(referee.feasible);
+//! assert!((referee.objective.total - outcome.objective.total).abs() <= 1e-9 * referee.objective.total.abs().max(1.0));
 //! ```
 
 pub mod bound;

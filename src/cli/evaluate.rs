@@ -11,7 +11,8 @@ use serde_json::json;
 use super::{CommandResult, Failure};
 use crate::construct::baseline;
 use crate::model::load_instance;
-use crate::schedule::{evaluate, evaluate_input, load_schedule_input, Evaluation, Kpis, Rule};
+use crate::report::{comparison_rows, render_comparison};
+use crate::schedule::{evaluate, evaluate_input, load_schedule_input, Evaluation, Rule};
 
 /// Arguments of `evaluate`.
 #[derive(Debug, Args)]
@@ -70,105 +71,6 @@ pub fn run(args: EvaluateArgs) -> CommandResult {
     })
 }
 
-fn num(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".to_string(), |x| format!("{x:.4}"))
-}
-
-fn row(name: &str, value: Option<f64>, base: Option<f64>) {
-    let diff = match (value, base) {
-        (Some(a), Some(b)) => format!("{:+.4}", a - b),
-        _ => "-".into(),
-    };
-    say!(
-        "  {name:<40} {:>14} {:>14} {:>12}",
-        num(value),
-        num(base),
-        diff
-    );
-}
-
-fn kpi_rows(k: &Kpis, b: &Kpis) {
-    row("meeting_rate", k.meeting_rate, b.meeting_rate);
-    row("risk_coverage", k.risk_coverage, b.risk_coverage);
-    row(
-        "response_coverage",
-        k.response_coverage,
-        b.response_coverage,
-    );
-    row("backup_coverage", k.backup_coverage, b.backup_coverage);
-    row(
-        "expected_preventable_incidents",
-        k.expected_preventable_incidents,
-        b.expected_preventable_incidents,
-    );
-    let kinds = [
-        (
-            "patrol_professional",
-            k.personnel_hours.patrol_professional,
-            b.personnel_hours.patrol_professional,
-        ),
-        (
-            "volunteer",
-            k.personnel_hours.volunteer,
-            b.personnel_hours.volunteer,
-        ),
-        ("mobile", k.personnel_hours.mobile, b.personnel_hours.mobile),
-    ];
-    for (name, a, c) in kinds {
-        row(&format!("personnel_hours.{name}"), Some(a), Some(c));
-    }
-    let util = [
-        (
-            "patrol_professional",
-            k.utilisation.patrol_professional,
-            b.utilisation.patrol_professional,
-        ),
-        (
-            "volunteer",
-            k.utilisation.volunteer,
-            b.utilisation.volunteer,
-        ),
-        ("mobile", k.utilisation.mobile, b.utilisation.mobile),
-    ];
-    for (name, a, c) in util {
-        row(&format!("utilisation.{name}"), a, c);
-    }
-    let spreads = [
-        (
-            "patrol_professional",
-            k.worked_slots_spread.patrol_professional,
-            b.worked_slots_spread.patrol_professional,
-        ),
-        (
-            "volunteer",
-            k.worked_slots_spread.volunteer,
-            b.worked_slots_spread.volunteer,
-        ),
-        (
-            "mobile",
-            k.worked_slots_spread.mobile,
-            b.worked_slots_spread.mobile,
-        ),
-    ];
-    for (name, a, c) in spreads {
-        row(
-            &format!("worked_slots.{name}.min"),
-            a.map(|s| s.min),
-            c.map(|s| s.min),
-        );
-        row(
-            &format!("worked_slots.{name}.median"),
-            a.map(|s| s.median),
-            c.map(|s| s.median),
-        );
-        row(
-            &format!("worked_slots.{name}.max"),
-            a.map(|s| s.max),
-            c.map(|s| s.max),
-        );
-    }
-}
-
 fn print_table(eval: &Evaluation, base: &Evaluation) {
     say!(
         "{} ({} breach(es)); baseline {}",
@@ -184,19 +86,8 @@ fn print_table(eval: &Evaluation, base: &Evaluation) {
             "infeasible"
         }
     );
-    say!(
-        "\n  {:<40} {:>14} {:>14} {:>12}",
-        "",
-        "schedule",
-        "baseline",
-        "difference"
-    );
-    let (o, b) = (&eval.objective, &base.objective);
-    row("objective.total", Some(o.total), Some(b.total));
-    row("objective.presence", Some(o.presence), Some(b.presence));
-    row("objective.response", Some(o.response), Some(b.response));
-    row("objective.backup", Some(o.backup), Some(b.backup));
-    kpi_rows(&eval.kpis, &base.kpis);
+    let rows = comparison_rows(&eval.objective, &eval.kpis, &base.objective, &base.kpis);
+    say!("\n{}", render_comparison(&rows, "schedule", "baseline"));
     if eval.violations.is_empty() {
         return;
     }

@@ -14,6 +14,7 @@ use super::{CommandResult, Failure};
 use crate::bound::{compute_bound, BoundError, BoundOptions};
 use crate::construct::baseline;
 use crate::model::load_instance;
+use crate::report::{comparison_rows, render_comparison};
 use crate::schedule::{evaluate, to_schedule_file, write_schedule_file, Kpis, ObjectiveParts};
 use crate::search::{SolveError, SolveOutcome, Solver};
 
@@ -171,47 +172,6 @@ fn print_table(out: &SolveOutcome, base: &ObjectiveParts, bk: &Kpis) {
     let gap = out.gap.map_or("-".into(), |g| format!("{:.3}%", 100.0 * g));
     let bound = out.bound.map_or("-".into(), |b| format!("{b:.4}"));
     println!("bound {bound}, gap {gap}");
-    println!(
-        "  {:<32} {:>14} {:>14} {:>12}",
-        "", "solver", "baseline", "change"
-    );
-    let row = |name: &str, a: Option<f64>, b: Option<f64>| {
-        let f = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.4}"));
-        let d = match (a, b) {
-            (Some(a), Some(b)) => format!("{:+.4}", a - b),
-            _ => "-".into(),
-        };
-        println!("  {name:<32} {:>14} {:>14} {:>12}", f(a), f(b), d);
-    };
-    let (o, k) = (&out.objective, &out.kpis);
-    row("objective", Some(o.total), Some(base.total));
-    row("  presence", Some(o.presence), Some(base.presence));
-    row("  response", Some(o.response), Some(base.response));
-    row("  backup", Some(o.backup), Some(base.backup));
-    row("meeting_rate", k.meeting_rate, bk.meeting_rate);
-    row("risk_coverage", k.risk_coverage, bk.risk_coverage);
-    row(
-        "response_coverage",
-        k.response_coverage,
-        bk.response_coverage,
-    );
-    row("backup_coverage", k.backup_coverage, bk.backup_coverage);
-    row(
-        "expected_preventable_incidents",
-        k.expected_preventable_incidents,
-        bk.expected_preventable_incidents,
-    );
-    let ph = &k.personnel_hours;
-    let bph = &bk.personnel_hours;
-    row(
-        "personnel_hours.professional",
-        Some(ph.patrol_professional),
-        Some(bph.patrol_professional),
-    );
-    row(
-        "personnel_hours.volunteer",
-        Some(ph.volunteer),
-        Some(bph.volunteer),
-    );
-    row("personnel_hours.mobile", Some(ph.mobile), Some(bph.mobile));
+    let rows = comparison_rows(&out.objective, &out.kpis, base, bk);
+    print!("{}", render_comparison(&rows, "solver", "baseline"));
 }
