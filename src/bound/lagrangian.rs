@@ -25,14 +25,14 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::model::{Instance, TeamKind};
+use crate::schedule::Schedule;
 
+use super::components::{components, Components};
 use super::groups::Group;
+use super::hint;
 use super::shift_dp::ShiftDp;
 use super::trivial::Ceilings;
 use super::FractionalGuide;
-
-/// Polyak steps aim this fraction below the best value so far.
-const TARGET_GAP: f64 = 0.01;
 
 /// The outcome of [`lagrangian_bound`].
 pub struct LagrangianOutcome {
@@ -45,6 +45,7 @@ pub struct LagrangianOutcome {
 }
 
 /// Multipliers.
+#[derive(Clone)]
 struct Prices {
     v: Vec<f64>,
     q1: Vec<f64>,
@@ -72,15 +73,18 @@ struct Problem<'a> {
     presence_cap: Vec<f64>,
     c1_cap: Vec<f64>,
     c2_cap: Vec<f64>,
+    comps: &'a Components,
 }
 
-/// Runs the subgradient method until `deadline` (at least one evaluation).
+/// Runs the multiplier search until `deadline` or `max_iterations` evaluations (at
+/// least one). `hint`, when given, is a schedule whose prices start the search.
 pub fn lagrangian_bound(
     inst: &Instance,
     groups: &[Group],
     ceilings: &Ceilings,
     deadline: Instant,
     max_iterations: usize,
+    hint: Option<&Schedule>,
 ) -> LagrangianOutcome {
     let slots = inst.slots();
     let obj = &inst.objective;
@@ -93,7 +97,9 @@ pub fn lagrangian_bound(
             beta[r * slots + s] = obj.backup_weight * region.risk[s];
         }
     }
+    let comps = components(inst, groups);
     let pb = Problem {
+        comps: &comps,
         inst,
         groups,
         slots,
@@ -112,55 +118,132 @@ pub fn lagrangian_bound(
             .map(|&c| f64::from(u8::from(c >= 2.0)))
             .collect(),
     };
-    let mut prices = pb.initial_prices(1.0);
-    let m1 = obj.presence_marginals.first().copied().unwrap_or(0.0);
-    let scale_v: Vec<f64> = inst.weight.iter().map(|w| w * m1 + 1e-12).collect();
-    let mut best = f64::INFINITY;
-    let mut theta = 1.0;
-    let mut stall = 0;
-    let mut presence_sum = vec![0.0; n];
-    let mut response_sum = vec![0.0; n];
-    let mut weight_sum = 0.0;
+    let mut starts = vec![pb.initial_prices(1.0)];
+    if let Some(h) = hint {
+        let counts = hint::hint_counts(inst, h);
+        for tilt in [0.0, 0.5, 1.0] {
+            starts.push(pb.hint_prices(&counts, tilt));
+        }
+    }
+    let mut search = Search::new(&pb);
     let mut iterations = 0;
-    loop {
-        let (value, grad) = pb.evaluate(&mut prices);
-        iterations += 1;
-        let wgt = iterations as f64;
-        for i in 0..n {
-            presence_sum[i] += wgt * grad.chosen_presence[i];
-            response_sum[i] += wgt * grad.chosen_response[i];
-        }
-        weight_sum += wgt;
-        if value < best {
-            best = value;
-            stall = 0;
-        } else {
-            stall += 1;
-            if stall >= 4 {
-                theta /= 2.0;
-                stall = 0;
-            }
-        }
-        if Instant::now() >= deadline || iterations >= max_iterations || theta < 1e-3 {
+    for mut p in starts {
+        if iterations > 0 && (Instant::now() >= deadline || iterations >= max_iterations) {
             break;
         }
-        pb.step(
-            &mut prices,
-            &grad,
-            &scale_v,
-            theta,
-            value - (1.0 - TARGET_GAP) * best,
-        );
+        let (values, grad) = pb.evaluate(&mut p);
+        iterations += 1;
+        search.record(&pb, &values, &grad, &p);
     }
+    let mut prices = search.best_prices.clone();
+    let mut direction: Option<Gradient> = None;
+    while Instant::now() < deadline
+        && iterations < max_iterations
+        && search.eta.iter().any(|&e| e > ETA_MIN)
+    {
+        let (values, grad) = pb.evaluate(&mut prices);
+        iterations += 1;
+        let restarted = search.record(&pb, &values, &grad, &prices);
+        // Components that stalled go back to their best prices with a shorter step.
+        search.restore(&pb, &mut prices, &restarted);
+        let mut d = match direction.take() {
+            Some(mut d) => {
+                d.blend(&grad, MOMENTUM);
+                d
+            }
+            None => grad,
+        };
+        d.forget(&pb, &restarted);
+        pb.step(&mut prices, &d, &search.eta);
+        direction = Some(d);
+    }
+    let weight_sum = search.weight_sum.max(1e-300);
     LagrangianOutcome {
-        bound: best,
+        bound: search.bound(),
         iterations,
         guide: FractionalGuide {
             slots,
-            presence: presence_sum.iter().map(|p| p / weight_sum).collect(),
-            response: response_sum.iter().map(|p| p / weight_sum).collect(),
-            presence_price: prices.v,
+            presence: search.presence_sum.iter().map(|p| p / weight_sum).collect(),
+            response: search.response_sum.iter().map(|p| p / weight_sum).collect(),
+            presence_price: search.best_prices.v,
         },
+    }
+}
+
+/// Relative step of the price search at the start (a fraction of each cell's scale).
+const ETA_START: f64 = 0.1;
+/// The search stops when the step falls below this.
+const ETA_MIN: f64 = 1e-3;
+/// Non-improving evaluations before the step is halved.
+const PATIENCE: usize = 6;
+/// Weight of the previous direction in the deflected direction.
+const MOMENTUM: f64 = 0.5;
+
+/// Best value and prices so far per component, step sizes, and the guide's sums.
+struct Search {
+    best: Vec<f64>,
+    best_prices: Prices,
+    eta: Vec<f64>,
+    stall: Vec<usize>,
+    presence_sum: Vec<f64>,
+    response_sum: Vec<f64>,
+    weight_sum: f64,
+    count: usize,
+}
+
+impl Search {
+    fn new(pb: &Problem) -> Search {
+        let (n, c) = (pb.alpha.len(), pb.comps.count);
+        Search {
+            best: vec![f64::INFINITY; c],
+            best_prices: pb.initial_prices(1.0),
+            eta: vec![ETA_START; c],
+            stall: vec![0; c],
+            presence_sum: vec![0.0; n],
+            response_sum: vec![0.0; n],
+            weight_sum: 0.0,
+            count: 0,
+        }
+    }
+
+    /// The bound: the sum of the components' best values.
+    fn bound(&self) -> f64 {
+        self.best.iter().sum()
+    }
+
+    /// Keeps improved components' prices and accumulates the guide; returns, per
+    /// component, whether it stalled for too long (then its step is halved).
+    fn record(&mut self, pb: &Problem, values: &[f64], grad: &Gradient, p: &Prices) -> Vec<bool> {
+        self.count += 1;
+        let wgt = self.count as f64;
+        for i in 0..self.presence_sum.len() {
+            self.presence_sum[i] += wgt * grad.chosen_presence[i];
+            self.response_sum[i] += wgt * grad.chosen_response[i];
+        }
+        self.weight_sum += wgt;
+        let mut improved = vec![false; values.len()];
+        let mut restart = vec![false; values.len()];
+        for (c, &v) in values.iter().enumerate() {
+            if v < self.best[c] {
+                self.best[c] = v;
+                improved[c] = true;
+                self.stall[c] = 0;
+            } else {
+                self.stall[c] += 1;
+                if self.stall[c] >= PATIENCE {
+                    self.stall[c] = 0;
+                    self.eta[c] /= 2.0;
+                    restart[c] = true;
+                }
+            }
+        }
+        pb.copy_prices(&mut self.best_prices, p, &improved);
+        restart
+    }
+
+    /// Resets the prices of the marked components to their best.
+    fn restore(&self, pb: &Problem, p: &mut Prices, mark: &[bool]) {
+        pb.copy_prices(p, &self.best_prices, mark);
     }
 }
 
@@ -175,6 +258,39 @@ struct Gradient {
     chosen_presence: Vec<f64>,
     /// `min(1, N1)` of the chosen patterns.
     chosen_response: Vec<f64>,
+}
+
+impl Gradient {
+    /// Zeroes the direction of the marked components (restarted from their best).
+    fn forget(&mut self, pb: &Problem, mark: &[bool]) {
+        let (slots, comp) = (pb.slots, pb.comps);
+        for i in 0..self.presence.len() {
+            let r = i / slots;
+            if mark[comp.presence[r]] {
+                self.presence[i] = 0.0;
+            }
+            if mark[comp.cover[r]] {
+                self.n1[i] = 0.0;
+                self.n2[i] = 0.0;
+            }
+        }
+        for i in 0..self.mobile.len() {
+            if mark[comp.post[i / slots]] {
+                self.mobile[i] = 0.0;
+            }
+        }
+    }
+
+    /// `self = g + m * self` on the subgradient parts (a deflected direction).
+    fn blend(&mut self, g: &Gradient, m: f64) {
+        let mix = |d: &mut [f64], g: &[f64]| {
+            d.iter_mut().zip(g).for_each(|(d, g)| *d = g + m * *d);
+        };
+        mix(&mut self.presence, &g.presence);
+        mix(&mut self.n1, &g.n1);
+        mix(&mut self.n2, &g.n2);
+        mix(&mut self.mobile, &g.mobile);
+    }
 }
 
 impl Problem<'_> {
@@ -220,32 +336,46 @@ impl Problem<'_> {
 
     /// The Lagrangian value at `prices` (a valid bound) and a subgradient; stores each
     /// group's minimising work-limit multiplier in `prices.lambda`.
-    fn evaluate(&self, prices: &mut Prices) -> (f64, Gradient) {
+    fn evaluate(&self, prices: &mut Prices) -> (Vec<f64>, Gradient) {
         let (inst, slots) = (self.inst, self.slots);
         let obj = &inst.objective;
+        let comp = self.comps;
         let n = inst.regions.len() * slots;
-        let mut total = 0.0;
-        let mut magnitude = 0.0;
+        let mut total = vec![0.0; comp.count];
+        let mut magnitude = vec![0.0; comp.count];
+        let mut add = |c: usize, x: f64| {
+            total[c] += x;
+            magnitude[c] += x.abs();
+        };
         let mut z_count = vec![0.0; n];
         for i in 0..n {
+            let r = i / slots;
             let w = inst.weight[i];
             for (j, &m) in obj.presence_marginals.iter().enumerate() {
                 let gain = w * m - prices.v[i];
                 let cap = (self.presence_cap[i] - j as f64).clamp(0.0, 1.0);
                 if gain > 0.0 && cap > 0.0 {
-                    total += cap * gain;
+                    add(comp.presence[r], cap * gain);
                     z_count[i] += cap;
                 }
             }
-            total += self.c1_cap[i] * (self.alpha[i] - prices.q1[i]).max(0.0);
-            total += self.c2_cap[i] * (self.beta[i] - 2.0 * prices.q2[i]).max(0.0);
+            add(
+                comp.cover[r],
+                self.c1_cap[i] * (self.alpha[i] - prices.q1[i]).max(0.0),
+            );
+            add(
+                comp.cover[r],
+                self.c2_cap[i] * (self.beta[i] - 2.0 * prices.q2[i]).max(0.0),
+            );
         }
         for (p, post) in inst.posts.iter().enumerate() {
             for s in 0..slots {
-                total += prices.rho[p * slots + s] * f64::from(post.capacity);
+                add(
+                    comp.post[p],
+                    prices.rho[p * slots + s] * f64::from(post.capacity),
+                );
             }
         }
-        magnitude += total.abs();
         let cover_values = self.cover_values(prices);
         let choices: Vec<Choice> = self
             .groups
@@ -263,8 +393,7 @@ impl Problem<'_> {
         };
         for (gi, (g, c)) in self.groups.iter().zip(&choices).enumerate() {
             let cnt = g.count as f64;
-            total += cnt * c.value;
-            magnitude += (cnt * c.value).abs();
+            add(comp.group[gi], cnt * c.value);
             prices.lambda[gi] = c.lambda;
             let k = g.rep;
             let team = &inst.teams[k];
@@ -299,7 +428,13 @@ impl Problem<'_> {
             grad.n2[i] -=
                 2.0 * self.c2_cap[i] * f64::from(u8::from(self.beta[i] > 2.0 * prices.q2[i]));
         }
-        (total + 1e-9 * magnitude, grad)
+        // A relative margin per component covers the rounding of its sum.
+        let values = total
+            .iter()
+            .zip(&magnitude)
+            .map(|(t, m)| t + 1e-9 * m)
+            .collect();
+        (values, grad)
     }
 
     /// Per cover class, post and slot: `sum q1` over regions within response plus
@@ -411,29 +546,77 @@ impl Problem<'_> {
         }
     }
 
-    /// Projected, diagonally scaled Polyak step towards `gap` below the current value.
-    fn step(&self, p: &mut Prices, g: &Gradient, scale_v: &[f64], theta: f64, gap: f64) {
-        let sq = |x: &[f64], s: &dyn Fn(usize) -> f64| -> f64 {
-            x.iter().enumerate().map(|(i, v)| s(i) * v * v).sum()
-        };
-        let sa = |i: usize| self.alpha[i] + 1e-12;
-        let sb = |i: usize| self.beta[i] + 1e-12;
-        let cap_scale = 1.0 / (p.rho.len().max(1) as f64);
-        let norm = sq(&g.presence, &|i| scale_v[i])
-            + sq(&g.n1, &sa)
-            + sq(&g.n2, &sb)
-            + sq(&g.mobile, &|_| cap_scale);
-        if norm <= 0.0 {
-            return;
+    /// Prices read off a schedule's counts (see [`hint`]).
+    fn hint_prices(&self, c: &hint::HintCounts, tilt: f64) -> Prices {
+        let inst = self.inst;
+        let marg = &inst.objective.presence_marginals;
+        let n = self.alpha.len();
+        Prices {
+            v: (0..n)
+                .map(|i| hint::presence_price(inst.weight[i], marg, c.presence[i], tilt))
+                .collect(),
+            q1: (0..n)
+                .map(|i| hint::cover_price(self.alpha[i], c.n1[i], 1.0))
+                .collect(),
+            q2: (0..n)
+                .map(|i| hint::cover_price(self.beta[i], c.n2[i], 2.0))
+                .collect(),
+            rho: vec![0.0; inst.posts.len() * self.slots],
+            lambda: vec![0.0; self.groups.len()],
         }
-        let t = theta * gap.max(0.0) / norm;
+    }
+
+    /// Per-cell price adjustment (tatonnement): each price moves against its own
+    /// excess supply, by at most its component's `eta` times the cell's value scale,
+    /// then is projected on `>= 0`.
+    fn step(&self, p: &mut Prices, g: &Gradient, eta: &[f64]) {
+        let (slots, comp) = (self.slots, self.comps);
+        let m1 = self
+            .inst
+            .objective
+            .presence_marginals
+            .first()
+            .copied()
+            .unwrap_or(0.0);
+        let move_by = |x: f64| x / (x.abs() + 1.0);
         for i in 0..p.v.len() {
-            p.v[i] = (p.v[i] - t * scale_v[i] * g.presence[i]).max(0.0);
-            p.q1[i] = (p.q1[i] - t * sa(i) * g.n1[i]).max(0.0);
-            p.q2[i] = (p.q2[i] - t * sb(i) * g.n2[i]).max(0.0);
+            let r = i / slots;
+            let (ev, ec) = (eta[comp.presence[r]], eta[comp.cover[r]]);
+            let sv = self.inst.weight[i] * m1;
+            p.v[i] = (p.v[i] - ev * sv * move_by(g.presence[i])).max(0.0);
+            p.q1[i] = (p.q1[i] - ec * self.alpha[i] * move_by(g.n1[i])).max(0.0);
+            p.q2[i] = (p.q2[i] - ec * 0.5 * self.beta[i] * move_by(g.n2[i])).max(0.0);
         }
-        for (r, e) in p.rho.iter_mut().zip(&g.mobile) {
-            *r = (*r + t * cap_scale * e).max(0.0);
+        let rho_scale = self.alpha.iter().sum::<f64>() / self.alpha.len().max(1) as f64;
+        for (i, (r, e)) in p.rho.iter_mut().zip(&g.mobile).enumerate() {
+            let ep = eta[comp.post[i / slots]];
+            *r = (*r + ep * rho_scale * move_by(*e)).max(0.0);
+        }
+    }
+
+    /// Copies the prices of the marked components from `src` into `dst`.
+    fn copy_prices(&self, dst: &mut Prices, src: &Prices, mark: &[bool]) {
+        let (slots, comp) = (self.slots, self.comps);
+        for r in 0..self.inst.regions.len() {
+            let row = r * slots..(r + 1) * slots;
+            if mark[comp.presence[r]] {
+                dst.v[row.clone()].copy_from_slice(&src.v[row.clone()]);
+            }
+            if mark[comp.cover[r]] {
+                dst.q1[row.clone()].copy_from_slice(&src.q1[row.clone()]);
+                dst.q2[row.clone()].copy_from_slice(&src.q2[row]);
+            }
+        }
+        for p in 0..self.inst.posts.len() {
+            if mark[comp.post[p]] {
+                let row = p * slots..(p + 1) * slots;
+                dst.rho[row.clone()].copy_from_slice(&src.rho[row]);
+            }
+        }
+        for (g, &c) in comp.group.iter().enumerate() {
+            if mark[c] {
+                dst.lambda[g] = src.lambda[g];
+            }
         }
     }
 }
