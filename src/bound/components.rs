@@ -90,3 +90,41 @@ pub fn components(inst: &Instance, groups: &[Group]) -> Components {
         group,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bound::groups::team_groups;
+
+    /// Every term a group's pattern depends on is in the group's component, which is
+    /// what makes combining the components' best prices valid.
+    #[test]
+    fn groups_share_a_component_with_everything_they_price() {
+        let inst = Instance::from_json(include_str!("../../tests/data/hand.json")).unwrap();
+        let groups = team_groups(&inst);
+        let c = components(&inst, &groups);
+        assert!(c.count >= 1);
+        for (gi, g) in groups.iter().enumerate() {
+            let k = g.rep;
+            for &l in inst.reach.locations(k) {
+                let l = l as usize;
+                match inst.teams[k].kind {
+                    TeamKind::Patrol => assert_eq!(c.presence[l], c.group[gi]),
+                    TeamKind::Mobile => {
+                        assert_eq!(c.post[l], c.group[gi]);
+                        for &r in inst.reach.response_regions(k, l) {
+                            assert_eq!(c.cover[r as usize], c.group[gi]);
+                        }
+                        for &r in inst.reach.backup_regions(k, l) {
+                            assert_eq!(c.cover[r as usize], c.group[gi]);
+                        }
+                    }
+                }
+            }
+        }
+        // Presence and cover terms never share multipliers.
+        for r in 0..inst.regions.len() {
+            assert_ne!(c.presence[r], c.cover[r]);
+        }
+    }
+}
