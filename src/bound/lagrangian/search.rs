@@ -9,9 +9,9 @@ use super::{hint, Gradient, Prices, Problem};
 /// Relative step of the price search at the start (a fraction of each cell's scale).
 pub(super) const ETA_START: f64 = 0.1;
 /// The search stops when the step falls below this.
-pub(super) const ETA_MIN: f64 = 1e-3;
+pub(super) const ETA_MIN: f64 = 1e-5;
 /// Non-improving evaluations before the step is halved.
-pub(super) const PATIENCE: usize = 6;
+pub(super) const PATIENCE: usize = 15;
 /// Weight of the previous direction in the deflected direction.
 pub(super) const MOMENTUM: f64 = 0.5;
 
