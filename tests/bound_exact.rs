@@ -203,3 +203,28 @@ fn hand_instance_bound_and_guide() {
     assert!(g.presence.iter().all(|&p| p >= 0.0));
     assert!(g.response.iter().all(|&c| (0.0..=1.0).contains(&c)));
 }
+
+/// Warm-started from the exact optimum itself (the best hint there is), the
+/// Lagrangian bound is still at least that optimum.
+#[test]
+fn lagrangian_with_the_optimum_as_hint_stays_above_it() {
+    use patrolplan::bound::compute_bound_with_hint;
+    for seed in 0..8 {
+        let inst = tiny(seed);
+        let (opt, plan) = mip::exhaustive_optimum(&inst).expect("the empty plan is feasible");
+        let hint = to_schedule(&plan);
+        let options = BoundOptions {
+            time_limit: Duration::from_secs(30),
+            method: Some(BoundMethod::Lagrangian),
+        };
+        let b = compute_bound_with_hint(&inst, &options, Some(&hint))
+            .expect("bound")
+            .bound;
+        let score = evaluate(&inst, &hint).objective.total;
+        println!("seed {seed}: optimum {opt:.4}  hinted lagrangian {b:.4}");
+        assert!(
+            b >= opt - 1e-9 * opt.abs().max(1.0) && b >= score - 1e-9 * score.abs().max(1.0),
+            "seed {seed}: hinted Lagrangian {b} < optimum {opt}"
+        );
+    }
+}

@@ -32,3 +32,38 @@ fn preset_bounds_exceed_the_baseline_score() {
         );
     }
 }
+
+/// The hinted bound is a bound too: never below the evaluator's total of a feasible
+/// hint, nor of the baseline; and a hint that is not feasible (an empty plan with
+/// shifts out of reach added) still gives a valid bound.
+#[test]
+fn hinted_bound_is_at_least_the_hint_score() {
+    use patrolplan::bound::{compute_bound_with_hint, BoundMethod};
+    use patrolplan::schedule::{Schedule, Shift};
+    for preset in ["tiny", "small"] {
+        let inst = patrolplan::load_instance(format!("data/{preset}.json")).expect("preset");
+        let options = BoundOptions {
+            time_limit: Duration::from_secs(20),
+            method: Some(BoundMethod::Lagrangian),
+        };
+        let hint = baseline(&inst);
+        let eval = evaluate(&inst, &hint);
+        let r = compute_bound_with_hint(&inst, &options, Some(&hint)).expect("bound");
+        if eval.feasible {
+            assert!(r.bound >= eval.objective.total * (1.0 - 1e-9));
+        }
+        let mut junk = Schedule::empty(&inst);
+        junk.shifts[0].push(Shift {
+            start: 0,
+            at: vec![u32::MAX, 0, 9999],
+        });
+        let r2 = compute_bound_with_hint(&inst, &options, Some(&junk)).expect("bound");
+        for b in [r.bound, r2.bound] {
+            assert!(
+                b >= eval.objective.total * (1.0 - 1e-9) || !eval.feasible,
+                "{preset}: hinted bound {b} < hint score {}",
+                eval.objective.total
+            );
+        }
+    }
+}

@@ -25,14 +25,17 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::model::{Instance, TeamKind};
+use crate::schedule::Schedule;
 
+use super::components::{components, Components};
 use super::groups::Group;
+use super::hint;
+
+mod search;
 use super::shift_dp::ShiftDp;
 use super::trivial::Ceilings;
 use super::FractionalGuide;
-
-/// Polyak steps aim this fraction below the best value so far.
-const TARGET_GAP: f64 = 0.01;
+use search::{Search, ETA_MIN, MOMENTUM};
 
 /// The outcome of [`lagrangian_bound`].
 pub struct LagrangianOutcome {
@@ -45,6 +48,7 @@ pub struct LagrangianOutcome {
 }
 
 /// Multipliers.
+#[derive(Clone)]
 struct Prices {
     v: Vec<f64>,
     q1: Vec<f64>,
@@ -72,15 +76,18 @@ struct Problem<'a> {
     presence_cap: Vec<f64>,
     c1_cap: Vec<f64>,
     c2_cap: Vec<f64>,
+    comps: &'a Components,
 }
 
-/// Runs the subgradient method until `deadline` (at least one evaluation).
+/// Runs the multiplier search until `deadline` or `max_iterations` evaluations (at
+/// least one). `hint`, when given, is a schedule whose prices start the search.
 pub fn lagrangian_bound(
     inst: &Instance,
     groups: &[Group],
     ceilings: &Ceilings,
     deadline: Instant,
     max_iterations: usize,
+    hint: Option<&Schedule>,
 ) -> LagrangianOutcome {
     let slots = inst.slots();
     let obj = &inst.objective;
@@ -93,7 +100,9 @@ pub fn lagrangian_bound(
             beta[r * slots + s] = obj.backup_weight * region.risk[s];
         }
     }
+    let comps = components(inst, groups);
     let pb = Problem {
+        comps: &comps,
         inst,
         groups,
         slots,
@@ -112,54 +121,54 @@ pub fn lagrangian_bound(
             .map(|&c| f64::from(u8::from(c >= 2.0)))
             .collect(),
     };
-    let mut prices = pb.initial_prices(1.0);
-    let m1 = obj.presence_marginals.first().copied().unwrap_or(0.0);
-    let scale_v: Vec<f64> = inst.weight.iter().map(|w| w * m1 + 1e-12).collect();
-    let mut best = f64::INFINITY;
-    let mut theta = 1.0;
-    let mut stall = 0;
-    let mut presence_sum = vec![0.0; n];
-    let mut response_sum = vec![0.0; n];
-    let mut weight_sum = 0.0;
+    let mut starts = vec![pb.initial_prices(1.0)];
+    if let Some(h) = hint {
+        let counts = hint::hint_counts(inst, h);
+        for tilt in [0.0, 0.5, 1.0] {
+            starts.push(pb.hint_prices(&counts, tilt));
+        }
+    }
+    let mut search = Search::new(&pb);
     let mut iterations = 0;
-    loop {
-        let (value, grad) = pb.evaluate(&mut prices);
-        iterations += 1;
-        let wgt = iterations as f64;
-        for i in 0..n {
-            presence_sum[i] += wgt * grad.chosen_presence[i];
-            response_sum[i] += wgt * grad.chosen_response[i];
-        }
-        weight_sum += wgt;
-        if value < best {
-            best = value;
-            stall = 0;
-        } else {
-            stall += 1;
-            if stall >= 4 {
-                theta /= 2.0;
-                stall = 0;
-            }
-        }
-        if Instant::now() >= deadline || iterations >= max_iterations || theta < 1e-3 {
+    for mut p in starts {
+        if iterations > 0 && (Instant::now() >= deadline || iterations >= max_iterations) {
             break;
         }
-        pb.step(
-            &mut prices,
-            &grad,
-            &scale_v,
-            theta,
-            value - (1.0 - TARGET_GAP) * best,
-        );
+        let (values, grad) = pb.evaluate(&mut p);
+        iterations += 1;
+        search.record(&pb, &values, &grad, &p);
     }
+    let mut prices = search.best_prices.clone();
+    let mut direction: Option<Gradient> = None;
+    while Instant::now() < deadline
+        && iterations < max_iterations
+        && search.eta.iter().any(|&e| e > ETA_MIN)
+    {
+        let (values, grad) = pb.evaluate(&mut prices);
+        iterations += 1;
+        let restarted = search.record(&pb, &values, &grad, &prices);
+        // Components that stalled go back to their best prices with a shorter step.
+        search.restore(&pb, &mut prices, &restarted);
+        let mut d = match direction.take() {
+            Some(mut d) => {
+                d.blend(&grad, MOMENTUM);
+                d
+            }
+            None => grad,
+        };
+        d.forget(&pb, &restarted);
+        pb.step(&mut prices, &d, &search.eta);
+        direction = Some(d);
+    }
+    let weight_sum = search.weight_sum.max(1e-300);
     LagrangianOutcome {
-        bound: best,
+        bound: search.bound(),
         iterations,
         guide: FractionalGuide {
             slots,
-            presence: presence_sum.iter().map(|p| p / weight_sum).collect(),
-            response: response_sum.iter().map(|p| p / weight_sum).collect(),
-            presence_price: prices.v,
+            presence: search.presence_sum.iter().map(|p| p / weight_sum).collect(),
+            response: search.response_sum.iter().map(|p| p / weight_sum).collect(),
+            presence_price: search.best_prices.v,
         },
     }
 }
@@ -220,32 +229,46 @@ impl Problem<'_> {
 
     /// The Lagrangian value at `prices` (a valid bound) and a subgradient; stores each
     /// group's minimising work-limit multiplier in `prices.lambda`.
-    fn evaluate(&self, prices: &mut Prices) -> (f64, Gradient) {
+    fn evaluate(&self, prices: &mut Prices) -> (Vec<f64>, Gradient) {
         let (inst, slots) = (self.inst, self.slots);
         let obj = &inst.objective;
+        let comp = self.comps;
         let n = inst.regions.len() * slots;
-        let mut total = 0.0;
-        let mut magnitude = 0.0;
+        let mut total = vec![0.0; comp.count];
+        let mut magnitude = vec![0.0; comp.count];
+        let mut add = |c: usize, x: f64| {
+            total[c] += x;
+            magnitude[c] += x.abs();
+        };
         let mut z_count = vec![0.0; n];
         for i in 0..n {
+            let r = i / slots;
             let w = inst.weight[i];
             for (j, &m) in obj.presence_marginals.iter().enumerate() {
                 let gain = w * m - prices.v[i];
                 let cap = (self.presence_cap[i] - j as f64).clamp(0.0, 1.0);
                 if gain > 0.0 && cap > 0.0 {
-                    total += cap * gain;
+                    add(comp.presence[r], cap * gain);
                     z_count[i] += cap;
                 }
             }
-            total += self.c1_cap[i] * (self.alpha[i] - prices.q1[i]).max(0.0);
-            total += self.c2_cap[i] * (self.beta[i] - 2.0 * prices.q2[i]).max(0.0);
+            add(
+                comp.cover[r],
+                self.c1_cap[i] * (self.alpha[i] - prices.q1[i]).max(0.0),
+            );
+            add(
+                comp.cover[r],
+                self.c2_cap[i] * (self.beta[i] - 2.0 * prices.q2[i]).max(0.0),
+            );
         }
         for (p, post) in inst.posts.iter().enumerate() {
             for s in 0..slots {
-                total += prices.rho[p * slots + s] * f64::from(post.capacity);
+                add(
+                    comp.post[p],
+                    prices.rho[p * slots + s] * f64::from(post.capacity),
+                );
             }
         }
-        magnitude += total.abs();
         let cover_values = self.cover_values(prices);
         let choices: Vec<Choice> = self
             .groups
@@ -263,8 +286,7 @@ impl Problem<'_> {
         };
         for (gi, (g, c)) in self.groups.iter().zip(&choices).enumerate() {
             let cnt = g.count as f64;
-            total += cnt * c.value;
-            magnitude += (cnt * c.value).abs();
+            add(comp.group[gi], cnt * c.value);
             prices.lambda[gi] = c.lambda;
             let k = g.rep;
             let team = &inst.teams[k];
@@ -299,7 +321,13 @@ impl Problem<'_> {
             grad.n2[i] -=
                 2.0 * self.c2_cap[i] * f64::from(u8::from(self.beta[i] > 2.0 * prices.q2[i]));
         }
-        (total + 1e-9 * magnitude, grad)
+        // A relative margin per component covers the rounding of its sum.
+        let values = total
+            .iter()
+            .zip(&magnitude)
+            .map(|(t, m)| t + 1e-9 * m)
+            .collect();
+        (values, grad)
     }
 
     /// Per cover class, post and slot: `sum q1` over regions within response plus
@@ -408,32 +436,6 @@ impl Problem<'_> {
             value,
             lambda,
             worked: chosen,
-        }
-    }
-
-    /// Projected, diagonally scaled Polyak step towards `gap` below the current value.
-    fn step(&self, p: &mut Prices, g: &Gradient, scale_v: &[f64], theta: f64, gap: f64) {
-        let sq = |x: &[f64], s: &dyn Fn(usize) -> f64| -> f64 {
-            x.iter().enumerate().map(|(i, v)| s(i) * v * v).sum()
-        };
-        let sa = |i: usize| self.alpha[i] + 1e-12;
-        let sb = |i: usize| self.beta[i] + 1e-12;
-        let cap_scale = 1.0 / (p.rho.len().max(1) as f64);
-        let norm = sq(&g.presence, &|i| scale_v[i])
-            + sq(&g.n1, &sa)
-            + sq(&g.n2, &sb)
-            + sq(&g.mobile, &|_| cap_scale);
-        if norm <= 0.0 {
-            return;
-        }
-        let t = theta * gap.max(0.0) / norm;
-        for i in 0..p.v.len() {
-            p.v[i] = (p.v[i] - t * scale_v[i] * g.presence[i]).max(0.0);
-            p.q1[i] = (p.q1[i] - t * sa(i) * g.n1[i]).max(0.0);
-            p.q2[i] = (p.q2[i] - t * sb(i) * g.n2[i]).max(0.0);
-        }
-        for (r, e) in p.rho.iter_mut().zip(&g.mobile) {
-            *r = (*r + t * cap_scale * e).max(0.0);
         }
     }
 }

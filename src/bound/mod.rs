@@ -8,10 +8,12 @@
 //! - [`BoundMethod::Trivial`]: every region-slot at its best ([`trivial`]), the fallback.
 
 pub mod backend;
+pub mod components;
 pub mod exact_lp;
 pub mod groups;
 #[cfg(feature = "highs")]
 pub mod highs;
+pub mod hint;
 pub mod lagrangian;
 pub mod lp_model;
 pub mod mip;
@@ -21,6 +23,7 @@ pub mod trivial;
 use std::time::{Duration, Instant};
 
 use crate::model::Instance;
+use crate::schedule::Schedule;
 
 /// Exact LP relaxation is used automatically up to this many assignment variables
 /// (team × available slot × reachable location); beyond it the Lagrangian bound.
@@ -115,6 +118,19 @@ pub fn compute_bound(
     instance: &Instance,
     options: &BoundOptions,
 ) -> Result<BoundResult, BoundError> {
+    compute_bound_with_hint(instance, options, None)
+}
+
+/// [`compute_bound`] with a schedule whose prices warm-start the Lagrangian search
+/// (`None`: the baseline). The hint only decides where the search starts: the result
+/// is a proven bound whatever the hint is (feasible or not), and with a good hint it
+/// is tighter sooner (complementary slackness: a near-optimal plan suggests
+/// near-optimal prices).
+pub fn compute_bound_with_hint(
+    instance: &Instance,
+    options: &BoundOptions,
+    hint: Option<&Schedule>,
+) -> Result<BoundResult, BoundError> {
     let start = Instant::now();
     let deadline = start + options.time_limit;
     let groups = groups::team_groups(instance);
@@ -151,12 +167,21 @@ pub fn compute_bound(
         }
     }
     if lagrangian_iterations > 0 {
+        let own;
+        let hint = match hint {
+            Some(h) => h,
+            None => {
+                own = crate::construct::baseline::baseline(instance);
+                &own
+            }
+        };
         let out = lagrangian::lagrangian_bound(
             instance,
             &groups,
             &ceilings,
             deadline,
             lagrangian_iterations,
+            Some(hint),
         );
         consider(out.bound, BoundMethod::Lagrangian, Some(out.guide));
     }
