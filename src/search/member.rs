@@ -11,13 +11,15 @@ use super::cancel::CancelToken;
 use super::check::assert_consistent;
 use super::moves::{destroy_repair, replan, reroute, resite_slot, retime};
 use super::ops::Scratch;
-use super::pair::{escort_reroute, replan_pair, PairScratch};
+use super::pair::{escort_insert, escort_reroute, replan_pair, settle, PairScratch};
 use super::state::State;
 
 /// Per cent of a volunteer's moves that reroute it with an escort.
 const PAIR_REROUTE: u32 = 15;
+/// Per cent of a volunteer's moves that reroute or insert it with an escort.
+const PAIR_INSERT: u32 = 25;
 /// Per cent of a volunteer's moves that are pair moves (reroute or replan).
-const PAIR_MOVES: u32 = 25;
+const PAIR_MOVES: u32 = 35;
 
 /// When the search must stop regardless of its iteration budget.
 #[derive(Debug, Clone)]
@@ -143,8 +145,15 @@ impl<'c> Member<'c> {
         if st.ctx.escort && st.ctx.volunteer[k] {
             // A volunteer and its escort can only move to a better region together.
             match rng.random_range(0..100) {
-                0..PAIR_REROUTE => return escort_reroute(st, sc, &mut self.ps, rng, li),
-                PAIR_REROUTE..PAIR_MOVES => return replan_pair(st, sc, rng, li),
+                0..PAIR_REROUTE => {
+                    return escort_reroute(st, sc, &mut self.ps, rng, li)
+                        && (rng.random_bool(0.5) || settle(st, sc, rng, li));
+                }
+                PAIR_REROUTE..PAIR_INSERT => {
+                    return escort_insert(st, sc, &mut self.ps, rng, li)
+                        && (rng.random_bool(0.5) || settle(st, sc, rng, li));
+                }
+                PAIR_INSERT..PAIR_MOVES => return replan_pair(st, sc, rng, li),
                 _ => {}
             }
         }

@@ -5,6 +5,8 @@
 //!
 //! - escort reroute: the best joint route of the pair over a window of the volunteer's
 //!   shift, both teams keeping their on/off pattern (a programme over location pairs);
+//! - escort insert: a new shift for the volunteer (or one of its shifts moved to a new
+//!   window), routed jointly with a professional already working then;
 //! - pair replan: drop the volunteer's shifts, plan the professional again (drawn
 //!   towards where the volunteer would add value), then the volunteer, then the
 //!   professional once more given the volunteer.
@@ -15,7 +17,7 @@ use rand_chacha::ChaCha8Rng;
 use super::context::NONE;
 use super::exact;
 use super::moves::replan;
-use super::ops::{insert_anywhere, remove_run, Scratch};
+use super::ops::{free_gap, insert_anywhere, max_new_len, remove_run, Scratch};
 use super::state::State;
 
 /// Largest number of location pairs per slot the escort reroute enumerates; wider
@@ -26,7 +28,7 @@ const MAX_PAIRS: usize = 2_500;
 const OFF: u32 = NONE;
 
 /// Reusable buffers of the pair moves.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct PairScratch {
     forced_v: Vec<u32>,
     forced_p: Vec<u32>,
@@ -35,6 +37,24 @@ pub struct PairScratch {
     pairs: Vec<(u32, u32)>,
     val: Vec<f64>,
     back: Vec<u32>,
+    /// When set, the pair must stand in this region wherever it is free to choose (a
+    /// kick: the pair moves somewhere worse so that others can follow).
+    target: u32,
+}
+
+impl Default for PairScratch {
+    fn default() -> Self {
+        PairScratch {
+            forced_v: Vec::new(),
+            forced_p: Vec::new(),
+            on_p: Vec::new(),
+            off: Vec::new(),
+            pairs: Vec::new(),
+            val: Vec::new(),
+            back: Vec::new(),
+            target: NONE,
+        }
+    }
 }
 
 /// A professional patrol team (local index) escorting local volunteer `v` in a random
@@ -86,8 +106,6 @@ pub fn escort_reroute(
     rng: &mut ChaCha8Rng,
     v: usize,
 ) -> bool {
-    let ctx = st.ctx;
-    let n = ctx.slots;
     st.shifts_of(v, &mut sc.runs);
     if sc.runs.is_empty() {
         return false;
@@ -103,6 +121,91 @@ pub fn escort_reroute(
     let Some(p) = escort_of(st, rng, v, a, b) else {
         return false;
     };
+    let reach_v = st.ctx.reach(st.teams[v]);
+    ps.target = if rng.random_bool(0.3) {
+        reach_v[rng.random_range(0..reach_v.len())]
+    } else {
+        NONE
+    };
+    let ok = joint_route(st, sc, ps, v, p, a, b);
+    ps.target = NONE;
+    ok
+}
+
+/// Gives local volunteer `v` a new shift (half the time in place of one of its shifts)
+/// beside a professional already working then:
+/// a random window of its availability that keeps its rules, routed jointly with a
+/// random professional working at the window's start within the volunteer's reach
+/// (the volunteer has no escort to join otherwise: single-team insertion finds none
+/// where the professionals stand elsewhere). False when nothing fits.
+pub fn escort_insert(
+    st: &mut State,
+    sc: &mut Scratch,
+    ps: &mut PairScratch,
+    rng: &mut ChaCha8Rng,
+    v: usize,
+) -> bool {
+    let ctx = st.ctx;
+    let n = ctx.slots;
+    let kv = st.teams[v];
+    let rules = ctx.inst.rules_of(kv);
+    st.shifts_of(v, &mut sc.runs);
+    if !sc.runs.is_empty() && rng.random_bool(0.5) {
+        // Retime: the volunteer leaves one of its shifts first.
+        let (a, b) = sc.runs[rng.random_range(0..sc.runs.len())];
+        if !(a..b).all(|s| st.may_leave(v, s)) {
+            return false;
+        }
+        for s in a..b {
+            st.set(v, s, NONE);
+        }
+    }
+    let max_len = max_new_len(st, v);
+    if max_len < rules.min_shift_slots {
+        return false;
+    }
+    let a = rng.random_range(0..n);
+    let room = ctx.avail_from(kv, a).min(max_len);
+    if room < rules.min_shift_slots || st.at(v, a) != NONE {
+        return false;
+    }
+    let len = rng.random_range(rules.min_shift_slots..=room);
+    let b = a + len;
+    let (lo, hi) = free_gap(st, v, a, a + 1);
+    // Adjacent shifts would merge into one (rest 0): the length rule would not hold.
+    let touches = (a > 0 && st.at(v, a - 1) != NONE) || (b < n && st.at(v, b) != NONE);
+    if a < lo || b > hi || touches || (a..b).any(|s| st.at(v, s) != NONE) {
+        return false;
+    }
+    let reach_v = ctx.reach(kv);
+    let found: Vec<usize> = (0..st.teams.len())
+        .filter(|&lj| {
+            let k = st.teams[lj];
+            let l = st.at(lj, a);
+            ctx.patrol[k] && !ctx.volunteer[k] && l != NONE && reach_v.binary_search(&l).is_ok()
+        })
+        .collect();
+    if found.is_empty() {
+        return false;
+    }
+    let p = found[rng.random_range(0..found.len())];
+    joint_route(st, sc, ps, v, p, a, b)
+}
+
+/// The best joint route of local volunteer `v` and local professional `p` over
+/// `[a, b)`, in which the volunteer works throughout (its shift, or a new one when it is
+/// off there) and the professional keeps its on/off pattern.
+fn joint_route(
+    st: &mut State,
+    sc: &mut Scratch,
+    ps: &mut PairScratch,
+    v: usize,
+    p: usize,
+    a: usize,
+    b: usize,
+) -> bool {
+    let ctx = st.ctx;
+    let n = ctx.slots;
     let (kv, kp) = (st.teams[v], st.teams[p]);
     let edge = |st: &State, li: usize| {
         (
@@ -133,11 +236,18 @@ pub fn escort_reroute(
             &[OFF]
         } else if fp != OFF {
             std::slice::from_ref(&ps.forced_p[i])
+        } else if ps.target != NONE {
+            if reach_p.binary_search(&ps.target).is_err() {
+                return false;
+            }
+            std::slice::from_ref(&ps.target)
         } else {
             reach_p
         };
         let lvs: &[u32] = if fv != OFF {
             std::slice::from_ref(&ps.forced_v[i])
+        } else if ps.target != NONE {
+            std::slice::from_ref(&ps.target)
         } else {
             reach_v
         };
@@ -273,4 +383,31 @@ pub fn replan_pair(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, v: us
         return super::moves::replan_exact(st, sc, p);
     }
     true
+}
+
+/// After a pair move, lets up to three other professionals (drawn at random) and then
+/// the volunteer take their exact best responses, in the same move: a pair that moved
+/// may free another professional from a requirement or an escort, whose best plan
+/// changes completely. Only when every programme involved is small.
+pub fn settle(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, v: usize) -> bool {
+    let ctx = st.ctx;
+    if !exact::affordable(st, v) {
+        return true;
+    }
+    let pros: Vec<usize> = (0..st.teams.len())
+        .filter(|&lj| {
+            let k = st.teams[lj];
+            ctx.patrol[k] && !ctx.volunteer[k] && exact::affordable(st, lj)
+        })
+        .collect();
+    if pros.is_empty() {
+        return true;
+    }
+    for _ in 0..3.min(pros.len()) {
+        let lj = pros[rng.random_range(0..pros.len())];
+        if !super::moves::replan_exact(st, sc, lj) {
+            return false;
+        }
+    }
+    super::moves::replan_exact(st, sc, v)
 }
