@@ -411,3 +411,51 @@ pub fn settle(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, v: usize) 
     }
     super::moves::replan_exact(st, sc, v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::construct::construct;
+    use crate::model::Instance;
+    use crate::search::check::assert_consistent;
+    use crate::search::context::Context;
+    use rand::SeedableRng;
+
+    /// Every pair move, accepted or rolled back, leaves a state that keeps every hard
+    /// rule and whose incremental score matches a recomputation.
+    #[test]
+    fn pair_moves_keep_every_rule() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/small.json"))
+            .expect("data/small.json");
+        let inst = Instance::from_json(&text).unwrap();
+        let ctx = Context::new(&inst);
+        let mut st = State::new(&ctx, (0..inst.teams.len()).collect());
+        let mut sc = Scratch::default();
+        construct(&mut st, &mut sc).expect("construction");
+        let vols: Vec<usize> = (0..st.teams.len())
+            .filter(|&li| ctx.volunteer[st.teams[li]])
+            .collect();
+        assert!(!vols.is_empty());
+        let mut ps = PairScratch::default();
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut applied = 0;
+        for it in 0..600 {
+            let v = vols[rng.random_range(0..vols.len())];
+            let before = st.score;
+            st.begin();
+            let ok = match it % 3 {
+                0 => escort_reroute(&mut st, &mut sc, &mut ps, &mut rng, v),
+                1 => escort_insert(&mut st, &mut sc, &mut ps, &mut rng, v),
+                _ => replan_pair(&mut st, &mut sc, &mut rng, v),
+            } && settle(&mut st, &mut sc, &mut rng, v);
+            if ok && st.score.total() >= before.total() - 1e-9 {
+                applied += 1;
+                st.commit();
+            } else {
+                st.rollback(before);
+            }
+            assert_consistent(&st, &format!("after pair move {it}"));
+        }
+        assert!(applied > 0, "no pair move applied");
+    }
+}
