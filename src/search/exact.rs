@@ -37,6 +37,19 @@ pub fn size(st: &State, li: usize) -> usize {
 /// (per slot a location the team must take, or [`NONE`]); returns its value and the
 /// location per slot ([`NONE`] when off). `None` when no plan keeps the rules.
 pub fn best_plan(st: &State, li: usize, forced: &[u32]) -> Option<(f64, Vec<u32>)> {
+    best_plan_with(st, li, forced, None)
+}
+
+/// [`best_plan`] for a professional patrol team that a volunteer (`follower`, global
+/// index) may join: each location-slot where the volunteer is available and no other
+/// professional stands is worth, besides the team's own gain, what the volunteer would
+/// add there beside it. The value returned includes these bonuses.
+pub fn best_plan_with(
+    st: &State,
+    li: usize,
+    forced: &[u32],
+    follower: Option<usize>,
+) -> Option<(f64, Vec<u32>)> {
     let ctx = st.ctx;
     let k = st.teams[li];
     let rules = ctx.inst.rules_of(k);
@@ -65,7 +78,7 @@ pub fn best_plan(st: &State, li: usize, forced: &[u32]) -> Option<(f64, Vec<u32>
             .iter()
             .map(|&l| {
                 if avail && (f == NONE || f == l) && st.may_enter(k, l, s) {
-                    st.gain(k, l, s)
+                    st.gain(k, l, s) + follower.map_or(0.0, |kv| follower_bonus(st, k, kv, l, s))
                 } else {
                     NEG
                 }
@@ -142,4 +155,16 @@ pub fn best_plan(st: &State, li: usize, forced: &[u32]) -> Option<(f64, Vec<u32>
         state = back[s * total + state] as usize;
     }
     Some((best.0, plan))
+}
+
+/// What volunteer `kv` would add beside professional `k` at region `l` in slot `s`, when
+/// it is available then, can reach `l` and no other professional stands there.
+fn follower_bonus(st: &State, k: usize, kv: usize, l: u32, s: usize) -> f64 {
+    let ctx = st.ctx;
+    let i = l as usize * ctx.slots + s;
+    if st.pro[i] > 0 || ctx.avail_from(kv, s) == 0 || ctx.reach(kv).binary_search(&l).is_err() {
+        return 0.0;
+    }
+    let p = st.pres[i] + ctx.eff[k];
+    ctx.inst.weight[i] * (ctx.g(p + ctx.eff[kv]) - ctx.g(p))
 }

@@ -11,7 +11,15 @@ use super::cancel::CancelToken;
 use super::check::assert_consistent;
 use super::moves::{destroy_repair, replan, reroute, resite_slot, retime};
 use super::ops::Scratch;
+use super::pair::{escort_insert, escort_reroute, replan_pair, settle, PairScratch};
 use super::state::State;
+
+/// Per cent of a volunteer's moves that reroute it with an escort.
+const PAIR_REROUTE: u32 = 15;
+/// Per cent of a volunteer's moves that reroute or insert it with an escort.
+const PAIR_INSERT: u32 = 25;
+/// Per cent of a volunteer's moves that are pair moves (reroute or replan).
+const PAIR_MOVES: u32 = 35;
 
 /// When the search must stop regardless of its iteration budget.
 #[derive(Debug, Clone)]
@@ -52,6 +60,7 @@ pub struct Member<'c> {
     rng: ChaCha8Rng,
     accept: Box<dyn Acceptance + 'c>,
     sc: Scratch,
+    ps: PairScratch,
     patrol: Vec<usize>,
     mobile: Vec<usize>,
     team_buf: Vec<usize>,
@@ -74,6 +83,7 @@ impl<'c> Member<'c> {
             rng: ChaCha8Rng::seed_from_u64(seed),
             accept,
             sc: Scratch::default(),
+            ps: PairScratch::default(),
             patrol,
             mobile,
             team_buf: Vec::new(),
@@ -131,6 +141,22 @@ impl<'c> Member<'c> {
             };
         let li = pool[self.rng.random_range(0..pool.len())];
         let (st, sc, rng) = (&mut self.st, &mut self.sc, &mut self.rng);
+        let k = st.teams[li];
+        if st.ctx.escort && st.ctx.volunteer[k] {
+            // A volunteer and its escort can only move to a better region together.
+            match rng.random_range(0..100) {
+                0..PAIR_REROUTE => {
+                    return escort_reroute(st, sc, &mut self.ps, rng, li)
+                        && (rng.random_bool(0.5) || settle(st, sc, rng, li));
+                }
+                PAIR_REROUTE..PAIR_INSERT => {
+                    return escort_insert(st, sc, &mut self.ps, rng, li)
+                        && (rng.random_bool(0.5) || settle(st, sc, rng, li));
+                }
+                PAIR_INSERT..PAIR_MOVES => return replan_pair(st, sc, rng, li),
+                _ => {}
+            }
+        }
         match rng.random_range(0..100) {
             0..3 if !st.ctx.patrol[st.teams[li]] => resite_slot(st, rng, li),
             0..45 => reroute(st, sc, rng, li),

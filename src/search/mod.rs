@@ -15,6 +15,7 @@ pub mod exact;
 pub mod member;
 pub mod moves;
 pub mod ops;
+pub mod pair;
 pub mod path;
 pub mod solver;
 pub mod state;
