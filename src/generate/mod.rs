@@ -131,6 +131,40 @@ fn stage(seed: u64, stream: u64) -> ChaCha8Rng {
 /// Builds the instance of a preset. Deterministic: the same preset and seed give the
 /// same instance (and the same JSON bytes).
 pub fn generate(preset: Preset, seed: u64) -> InstanceFile {
+    keep_satisfiable(draft(preset, seed))
+}
+
+/// Requirements are sized region by region, so simultaneous requirements can still ask
+/// more of the same few teams than their shifts and work limits allow. The solver's
+/// construction is the judge: every requirement it cannot meet is dropped (first the
+/// short slot's whole requirement, then again until none is short), so a preset always
+/// has a feasible schedule. Deterministic: the construction is.
+fn keep_satisfiable(mut file: InstanceFile) -> InstanceFile {
+    for _ in 0..50 {
+        let Ok(instance) = crate::Instance::from_file(&file) else {
+            return file;
+        };
+        let unmet = match crate::Solver::new(&instance)
+            .threads(1)
+            .iterations(0)
+            .solve()
+        {
+            Err(crate::SolveError::Infeasible(unmet)) => unmet,
+            _ => return file,
+        };
+        for u in unmet {
+            if let Some(region) = file.regions.iter_mut().find(|r| r.id == u.region) {
+                region.min_patrol.retain(|m| {
+                    let (from, to) = (m.from.as_u64().unwrap_or(0), m.to.as_u64().unwrap_or(0));
+                    !(from..to).contains(&(u.slot as u64))
+                });
+            }
+        }
+    }
+    file
+}
+
+fn draft(preset: Preset, seed: u64) -> InstanceFile {
     let size = preset.size();
     let centres = match preset {
         Preset::Tiny => centres::tiny(),
