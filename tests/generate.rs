@@ -368,3 +368,21 @@ fn cli_writes_a_valid_instance_atomically() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(!dir.path().join("x.json").exists());
 }
+
+/// Every preset must have a feasible schedule: requirements the construction cannot meet
+/// are dropped by the generator (tiny seeds 7 and 8 asked seven one-shift teams of six).
+#[test]
+fn small_presets_have_feasible_schedules_for_many_seeds() {
+    for seed in 1..=12 {
+        for preset in [Preset::Tiny, Preset::Small] {
+            let instance = patrolplan::Instance::from_file(&generate(preset, seed)).unwrap();
+            let outcome = patrolplan::Solver::new(&instance)
+                .threads(1)
+                .iterations(0)
+                .solve()
+                .unwrap_or_else(|e| panic!("{preset:?} seed {seed}: {e:?}"));
+            let referee = patrolplan::schedule::evaluate(&instance, &outcome.schedule);
+            assert!(referee.feasible, "{preset:?} seed {seed}");
+        }
+    }
+}
