@@ -74,6 +74,17 @@ fn failed(e: impl std::fmt::Display) -> BoundError {
     BoundError::Solver(e.to_string())
 }
 
+impl Backend {
+    /// The LP backend used for bounds: HiGHS when compiled in, else clarabel (the only
+    /// pure-Rust backend with duals, which certify the bound).
+    pub fn preferred() -> Backend {
+        #[cfg(feature = "highs")]
+        return Backend::Highs;
+        #[cfg(not(feature = "highs"))]
+        Backend::Clarabel
+    }
+}
+
 /// Solves the LP relaxation of `model` (integrality ignored).
 pub fn solve_lp(
     model: &LpModel,

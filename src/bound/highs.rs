@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use good_lp::{Constraint, Solution, SolutionWithDual, SolverModel, UnsolvedProblem, Variable};
+use good_lp::variable::UnsolvedProblem;
+use good_lp::{Constraint, Solution, SolutionWithDual, SolverModel, Variable};
 
 use super::backend::LpSolution;
 use super::BoundError;
@@ -27,7 +28,7 @@ pub fn solve_lp(
     let dual = sol.compute_dual();
     let duals = refs
         .iter()
-        .map(|&r| good_lp::DualValues::dual(&dual, r))
+        .map(|r| good_lp::DualValues::dual(&dual, r.clone()))
         .collect();
     Ok(LpSolution {
         x,
