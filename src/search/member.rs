@@ -10,6 +10,9 @@ use super::accept::Acceptance;
 use super::cancel::CancelToken;
 use super::check::assert_consistent;
 use super::moves::{destroy_repair, replan, reroute, resite_slot, retime};
+
+/// Share (per mille) of mobile-team moves that re-site a whole slot.
+const RESITE_PER_MILLE: u32 = 5;
 use super::ops::Scratch;
 use super::pair::{escort_insert, escort_reroute, replan_pair, settle, PairScratch};
 use super::state::State;
@@ -157,8 +160,10 @@ impl<'c> Member<'c> {
                 _ => {}
             }
         }
+        if !st.ctx.patrol[k] && rng.random_range(0..1000) < RESITE_PER_MILLE {
+            return resite_slot(st, rng, li);
+        }
         match rng.random_range(0..100) {
-            0..3 if !st.ctx.patrol[st.teams[li]] => resite_slot(st, rng, li),
             0..45 => reroute(st, sc, rng, li),
             45..88 => retime(st, sc, rng, li),
             88..98 => replan(st, sc, rng, li),
