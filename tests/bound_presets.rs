@@ -67,3 +67,26 @@ fn hinted_bound_is_at_least_the_hint_score() {
         }
     }
 }
+
+/// Degenerate instances (no teams, no posts) get a valid bound and a solve, not a panic
+/// in an LP backend that cannot take an empty model.
+#[test]
+fn degenerate_instances_do_not_panic() {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/data/hand.json").unwrap()).unwrap();
+    doc["teams"] = serde_json::json!([]);
+    doc["regions"][0]["min_patrol"] = serde_json::json!([]);
+    let inst = patrolplan::Instance::from_json(&doc.to_string()).expect("valid");
+    let options = BoundOptions {
+        time_limit: Duration::from_secs(5),
+        method: None,
+    };
+    let r = compute_bound(&inst, &options).expect("bound");
+    assert!(r.bound >= 0.0);
+    let out = patrolplan::Solver::new(&inst)
+        .iterations(100)
+        .solve()
+        .expect("solve");
+    assert_eq!(out.objective.total, 0.0);
+    assert!(evaluate(&inst, &out.schedule).feasible);
+}

@@ -85,8 +85,24 @@ impl Backend {
     }
 }
 
-/// Solves the LP relaxation of `model` (integrality ignored).
+/// Solves the LP relaxation of `model` (integrality ignored). A backend that panics
+/// (clarabel does on an empty model) is reported as a solver error, so the caller falls
+/// back to another valid bound instead of aborting the command.
 pub fn solve_lp(
+    model: &LpModel,
+    backend: Backend,
+    time_limit: Duration,
+) -> Result<LpSolution, BoundError> {
+    if model.cols() == 0 {
+        return Err(BoundError::Solver("the LP has no variables".into()));
+    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        solve_lp_unguarded(model, backend, time_limit)
+    }))
+    .unwrap_or_else(|_| Err(BoundError::Solver(format!("{backend:?} panicked"))))
+}
+
+fn solve_lp_unguarded(
     model: &LpModel,
     backend: Backend,
     time_limit: Duration,
