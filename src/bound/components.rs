@@ -9,6 +9,7 @@
 //! best prices of each component separately and combine them: the combined
 //! multipliers are one valid point whose value is exactly that sum.
 
+use crate::geo::union_find::UnionFind;
 use crate::model::{Instance, TeamKind};
 
 use super::groups::Group;
@@ -27,49 +28,35 @@ pub struct Components {
     pub group: Vec<usize>,
 }
 
-fn find(parent: &mut [usize], mut x: usize) -> usize {
-    while parent[x] != x {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
-    }
-    x
-}
-
-fn union(parent: &mut [usize], a: usize, b: usize) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        parent[ra.max(rb)] = ra.min(rb);
-    }
-}
-
 /// Splits the terms of `inst` with these groups into components.
 pub fn components(inst: &Instance, groups: &[Group]) -> Components {
     let (nr, np) = (inst.regions.len(), inst.posts.len());
     let (cover0, post0, group0) = (nr, 2 * nr, 2 * nr + np);
-    let mut parent: Vec<usize> = (0..group0 + groups.len()).collect();
+    let nodes = group0 + groups.len();
+    let mut parent = UnionFind::new(nodes);
     for (gi, g) in groups.iter().enumerate() {
         let k = g.rep;
         for &l in inst.reach.locations(k) {
             match inst.teams[k].kind {
-                TeamKind::Patrol => union(&mut parent, group0 + gi, l as usize),
+                TeamKind::Patrol => parent.union(group0 + gi, l as usize),
                 TeamKind::Mobile => {
-                    union(&mut parent, group0 + gi, post0 + l as usize);
+                    parent.union(group0 + gi, post0 + l as usize);
                     let p = l as usize;
                     for &r in inst.reach.response_regions(k, p) {
-                        union(&mut parent, group0 + gi, cover0 + r as usize);
+                        parent.union(group0 + gi, cover0 + r as usize);
                     }
                     for &r in inst.reach.backup_regions(k, p) {
-                        union(&mut parent, group0 + gi, cover0 + r as usize);
+                        parent.union(group0 + gi, cover0 + r as usize);
                     }
                 }
             }
         }
     }
     // Dense numbering in order of first appearance (deterministic).
-    let mut id = vec![usize::MAX; parent.len()];
+    let mut id = vec![usize::MAX; nodes];
     let mut count = 0;
-    let mut of = |x: usize, parent: &mut [usize]| {
-        let root = find(parent, x);
+    let mut of = |x: usize, parent: &mut UnionFind| {
+        let root = parent.find(x);
         if id[root] == usize::MAX {
             id[root] = count;
             count += 1;

@@ -4,6 +4,7 @@
 pub mod point;
 pub mod reach;
 pub mod travel;
+pub mod union_find;
 
 pub use point::{great_circle_km, EARTH_RADIUS_KM};
 pub use reach::Reach;
