@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use super::{CommandResult, Failure};
-use crate::bound::{compute_bound, BoundError, BoundOptions};
+use crate::bound::{compute_bound_with_hint, BoundError, BoundOptions};
 use crate::construct::baseline;
 use crate::model::load_instance;
 use crate::report::{comparison_rows, render_comparison};
@@ -70,6 +70,7 @@ pub fn run(args: SolveArgs) -> CommandResult {
         )));
     }
     let started = std::time::Instant::now();
+    let base_schedule = baseline(&inst);
     let bound = if args.no_bound {
         None
     } else {
@@ -81,12 +82,15 @@ pub fn run(args: SolveArgs) -> CommandResult {
                 budget.as_secs_f64()
             );
         }
-        match compute_bound(
+        // The baseline is the bound's default price hint; built once, it is also the
+        // summary's reference below.
+        match compute_bound_with_hint(
             &inst,
             &BoundOptions {
                 time_limit: budget,
                 ..BoundOptions::default()
             },
+            Some(&base_schedule),
         ) {
             Ok(b) => Some(b.bound),
             Err(BoundError::Infeasible) => {
@@ -141,7 +145,7 @@ pub fn run(args: SolveArgs) -> CommandResult {
         Err(e) => return Err(Failure::BadInput(e.into())),
     };
     bar.finish_and_clear();
-    let base = evaluate(&inst, &baseline(&inst));
+    let base = evaluate(&inst, &base_schedule);
     let summary = json!({
         "objective": out.objective,
         "kpis": out.kpis,
