@@ -114,21 +114,7 @@ fn solve_lp_unguarded(
         Backend::Clarabel => {
             let mut p = problem.using(good_lp::clarabel);
             p.settings().time_limit(time_limit.as_secs_f64());
-            let refs: Vec<_> = constraints
-                .into_iter()
-                .map(|c| p.add_constraint(c))
-                .collect();
-            let mut sol = p.solve().map_err(failed)?;
-            let x = cols.iter().map(|&v| sol.value(v)).collect();
-            let dual = sol.compute_dual();
-            let duals = refs
-                .iter()
-                .map(|r| good_lp::DualValues::dual(&dual, r.clone()))
-                .collect();
-            Ok(LpSolution {
-                x,
-                duals: Some(duals),
-            })
+            solve_with_duals(p, constraints, &cols)
         }
         Backend::Microlp => {
             let mut p = problem.using(good_lp::microlp);
@@ -142,6 +128,35 @@ fn solve_lp_unguarded(
         #[cfg(feature = "highs")]
         Backend::Highs => super::highs::solve_lp(problem, constraints, &cols, time_limit),
     }
+}
+
+/// Adds the rows, solves, and reads the primal point and the row duals: the same for
+/// every backend that gives duals (clarabel, HiGHS).
+pub(super) fn solve_with_duals<M>(
+    mut p: M,
+    constraints: Vec<good_lp::Constraint>,
+    cols: &[Variable],
+) -> Result<LpSolution, BoundError>
+where
+    M: SolverModel,
+    M::Error: std::fmt::Display,
+    M::Solution: for<'a> SolutionWithDual<'a>,
+{
+    let refs: Vec<_> = constraints
+        .into_iter()
+        .map(|c| p.add_constraint(c))
+        .collect();
+    let mut sol = p.solve().map_err(failed)?;
+    let x = cols.iter().map(|&v| sol.value(v)).collect();
+    let dual = sol.compute_dual();
+    let duals = refs
+        .iter()
+        .map(|r| good_lp::DualValues::dual(&dual, r.clone()))
+        .collect();
+    Ok(LpSolution {
+        x,
+        duals: Some(duals),
+    })
 }
 
 /// Solves `model` with its integer columns integral (microlp; tiny models only).
