@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use good_lp::variable::UnsolvedProblem;
-use good_lp::{Constraint, SolverModel, Variable};
+use good_lp::{Constraint, Variable};
 
 use super::backend::LpSolution;
 use super::BoundError;
