@@ -23,7 +23,7 @@ fn bench_siting(c: &mut Criterion) {
             &format!("delta_move all posts {demand}x{facilities}"),
             |b| {
                 b.iter(|| {
-                    (0..inst.posts.len() as u32)
+                    (0..inst.posts().len() as u32)
                         .map(|p| counts.delta_move(placed[0].0, p))
                         .fold(f64::MIN, f64::max)
                 })

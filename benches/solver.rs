@@ -18,7 +18,7 @@ fn preset(name: &str) -> Instance {
 }
 
 fn built<'c>(ctx: &'c Context<'c>) -> State<'c> {
-    let mut st = State::new(ctx, (0..ctx.inst.teams.len()).collect());
+    let mut st = State::new(ctx, (0..ctx.inst.teams().len()).collect());
     construct(&mut st, &mut Scratch::default()).unwrap();
     st
 }

@@ -46,7 +46,7 @@ fn baseline_is_feasible_on_small_instances() {
     for v in [matrix(), day()] {
         let inst = load(&v);
         let e = evaluate(&inst, &baseline(&inst));
-        assert!(e.feasible, "{}: {:?}", inst.name, e.violations);
+        assert!(e.feasible, "{}: {:?}", inst.name(), e.violations);
         assert!(e.objective.total > 0.0);
     }
 }
@@ -55,7 +55,7 @@ fn baseline_is_feasible_on_small_instances() {
 fn rotation_nearest_post_and_repairs() {
     let inst = load(&day());
     let s = baseline(&inst);
-    let id = |k: usize| inst.teams[k].id.as_str();
+    let id = |k: usize| inst.teams()[k].id.as_str();
     // Three crews by team index: T1 06-14, T2 14-22, T3 22-06 (clipped to 0..6 and 22..24).
     let starts = |k: usize| {
         s.shifts[k]

@@ -199,7 +199,7 @@ fn hand_instance_bound_and_guide() {
     );
     assert!(r.bound >= opt - 1e-9 * opt.max(1.0));
     let g = r.guide.expect("exact LP has a guide");
-    assert_eq!(g.presence.len(), inst.regions.len() * inst.slots());
+    assert_eq!(g.presence.len(), inst.regions().len() * inst.slots());
     assert!(g.presence.iter().all(|&p| p >= 0.0));
     assert!(g.response.iter().all(|&c| (0.0..=1.0).contains(&c)));
 }

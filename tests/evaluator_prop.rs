@@ -27,7 +27,7 @@ fn raw_plan() -> impl Strategy<Value = RawPlan> {
 
 fn to_schedule(inst: &Instance, raw: &RawPlan) -> Schedule {
     let mut s = Schedule::empty(inst);
-    for (k, team) in inst.teams.iter().enumerate() {
+    for (k, team) in inst.teams().iter().enumerate() {
         let n = inst.nodes(team.kind).len() as u32;
         s.shifts[k] = raw[k]
             .iter()

@@ -102,16 +102,16 @@ fn check_structure(preset: Preset, f: &InstanceFile) -> Instance {
         }
     }
     // Professional patrol teams reach a handful to a few dozen regions.
-    for (k, t) in inst.teams.iter().enumerate() {
+    for (k, t) in inst.teams().iter().enumerate() {
         if t.kind == TeamKind::Patrol && !t.volunteer {
-            let n = inst.reach.locations(k).len();
+            let n = inst.reach().locations(k).len();
             assert!(
-                (1..=60).contains(&n) || inst.regions.len() <= 60,
+                (1..=60).contains(&n) || inst.regions().len() <= 60,
                 "{} reaches {n} regions",
                 t.id
             );
             assert!(
-                n >= 5.min(inst.regions.len()),
+                n >= 5.min(inst.regions().len()),
                 "{} reaches only {n} regions",
                 t.id
             );
@@ -200,12 +200,12 @@ fn jiangsu_matches_the_contract_table() {
         f.regions.iter().map(|r| r.group.clone().unwrap()).collect();
     assert_eq!(groups.len(), 13, "Jiangsu's 13 cities");
     // The jiangsu solver relies on small reach lists.
-    let patrol: Vec<usize> = (0..inst.teams.len())
-        .filter(|&k| inst.teams[k].kind == TeamKind::Patrol)
+    let patrol: Vec<usize> = (0..inst.teams().len())
+        .filter(|&k| inst.teams()[k].kind == TeamKind::Patrol)
         .collect();
     let mean = patrol
         .iter()
-        .map(|&k| inst.reach.locations(k).len())
+        .map(|&k| inst.reach().locations(k).len())
         .sum::<usize>() as f64
         / patrol.len() as f64;
     assert!(mean < 20.0, "mean reach {mean}");

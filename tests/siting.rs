@@ -169,13 +169,13 @@ fn random_instance(seed: u64, regions: usize, posts: usize, teams: usize) -> Ins
 /// A problem where each team may take a random non-empty subset of the posts.
 fn random_problem(inst: &Instance, seed: u64) -> SlotSiting<'_> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
-    let teams = (0..inst.teams.len())
+    let teams = (0..inst.teams().len())
         .map(|k| {
-            let mut allowed: Vec<u32> = (0..inst.posts.len() as u32)
+            let mut allowed: Vec<u32> = (0..inst.posts().len() as u32)
                 .filter(|_| rng.random_bool(0.7))
                 .collect();
             if allowed.is_empty() {
-                allowed.push(rng.random_range(0..inst.posts.len() as u32));
+                allowed.push(rng.random_range(0..inst.posts().len() as u32));
             }
             (k, allowed)
         })
@@ -287,8 +287,8 @@ fn incremental_counts_match_the_formula() {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut counts = CoverCounts::new(&inst, 0);
         for _ in 0..60 {
-            let team = rng.random_range(0..inst.teams.len());
-            let post = rng.random_range(0..inst.posts.len() as u32);
+            let team = rng.random_range(0..inst.teams().len());
+            let post = rng.random_range(0..inst.posts().len() as u32);
             let before = counts.value();
             if rng.random_bool(0.2) {
                 let loss = counts.loss_remove(team);
@@ -328,7 +328,7 @@ fn move_up_restores_cover_within_the_move_budget() {
         assert!(moved <= 2);
         assert!(respects_capacity(&inst, &after));
         for (t, p) in &after {
-            assert!(inst.reach.locations(*t).contains(p));
+            assert!(inst.reach().locations(*t).contains(p));
         }
         assert!(slot_cover_value(&inst, 0, &after) >= slot_cover_value(&inst, 0, &stay) - 1e-12);
     }
@@ -380,9 +380,11 @@ fn preset_slots_are_sited_and_rescored() {
     let mut schedule = Schedule::empty(&inst);
     let mut total = 0.0;
     for slot in 0..inst.slots() {
-        let teams: Vec<(usize, Vec<u32>)> = (0..inst.teams.len())
-            .filter(|&k| inst.teams[k].kind == TeamKind::Mobile && inst.teams[k].is_available(slot))
-            .map(|k| (k, inst.reach.locations(k).to_vec()))
+        let teams: Vec<(usize, Vec<u32>)> = (0..inst.teams().len())
+            .filter(|&k| {
+                inst.teams()[k].kind == TeamKind::Mobile && inst.teams()[k].is_available(slot)
+            })
+            .map(|k| (k, inst.reach().locations(k).to_vec()))
             .collect();
         let problem = SlotSiting {
             instance: &inst,

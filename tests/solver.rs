@@ -63,8 +63,8 @@ fn hand_instance_meets_its_requirement() {
     assert_refereed(&inst, &out);
     // R1 needs one team in slots 1 and 2.
     for s in 1..3 {
-        let there = (0..inst.teams.len())
-            .filter(|&k| inst.teams[k].kind == patrolplan::model::TeamKind::Patrol)
+        let there = (0..inst.teams().len())
+            .filter(|&k| inst.teams()[k].kind == patrolplan::model::TeamKind::Patrol)
             .any(|k| out.schedule.location(k, s) == Some(0));
         assert!(there, "slot {s}");
     }

@@ -22,7 +22,7 @@ proptest! {
     fn delta_evaluation_matches_recomputation_after_every_move(seed in 0u64..10_000, moves in 50u64..400) {
         let inst = tiny();
         let ctx = Context::new(&inst);
-        let mut st = State::new(&ctx, (0..inst.teams.len()).collect());
+        let mut st = State::new(&ctx, (0..inst.teams().len()).collect());
         construct::construct(&mut st, &mut Scratch::default()).unwrap();
         assert_consistent(&st, "after construction");
         let mut m = Member::new(st, seed, Box::new(LateAcceptance::new(50)));

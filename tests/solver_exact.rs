@@ -69,7 +69,7 @@ fn random_instance(
 /// rules: availability, reach, shift length, rest, work limit, hop.
 fn team_plans(inst: &Instance, k: usize) -> Vec<Vec<Option<u32>>> {
     let n = inst.slots();
-    let locs = inst.reach.locations(k).to_vec();
+    let locs = inst.reach().locations(k).to_vec();
     let rules = inst.rules_of(k);
     let mut out = Vec::new();
     let choices = locs.len() + 1;
@@ -97,7 +97,7 @@ fn team_plans(inst: &Instance, k: usize) -> Vec<Vec<Option<u32>>> {
             }
             let a = s;
             while s < n && plan[s].is_some() {
-                ok &= inst.teams[k].is_available(s);
+                ok &= inst.teams()[k].is_available(s);
                 if s > a {
                     let m = inst.hop_minutes(
                         k,
@@ -124,13 +124,13 @@ fn team_plans(inst: &Instance, k: usize) -> Vec<Vec<Option<u32>>> {
 /// (presence) and mobile (cover) parts.
 fn brute_force(inst: &Instance) -> (f64, f64) {
     let n = inst.slots();
-    let nr = inst.regions.len();
-    let obj = &inst.objective;
-    let patrol: Vec<usize> = (0..inst.teams.len())
-        .filter(|&k| inst.teams[k].kind == TeamKind::Patrol)
+    let nr = inst.regions().len();
+    let obj = &inst.objective();
+    let patrol: Vec<usize> = (0..inst.teams().len())
+        .filter(|&k| inst.teams()[k].kind == TeamKind::Patrol)
         .collect();
-    let mobile: Vec<usize> = (0..inst.teams.len())
-        .filter(|&k| inst.teams[k].kind == TeamKind::Mobile)
+    let mobile: Vec<usize> = (0..inst.teams().len())
+        .filter(|&k| inst.teams()[k].kind == TeamKind::Mobile)
         .collect();
     // Patrol and mobile parts are independent: no rule links them.
     let mut best_patrol = f64::NEG_INFINITY;
@@ -144,16 +144,16 @@ fn brute_force(inst: &Instance) -> (f64, f64) {
             for (s, l) in plans[j][idx[j]].iter().enumerate() {
                 if let Some(r) = l {
                     let i = *r as usize * n + s;
-                    pres[i] += inst.teams[k].effectiveness;
+                    pres[i] += inst.teams()[k].effectiveness;
                     cnt[i] += 1;
-                    pro[i] += u32::from(!inst.teams[k].volunteer);
+                    pro[i] += u32::from(!inst.teams()[k].volunteer);
                 }
             }
         }
         let feasible = (0..nr).all(|r| {
             (0..n).all(|s| {
                 let i = r * n + s;
-                let need = inst.regions[r]
+                let need = inst.regions()[r]
                     .min_patrol
                     .iter()
                     .filter(|m| m.from <= s && s < m.to)
@@ -166,7 +166,7 @@ fn brute_force(inst: &Instance) -> (f64, f64) {
         });
         if feasible {
             let v: f64 = (0..nr * n)
-                .map(|i| inst.weight[i] * obj.presence_value(pres[i]))
+                .map(|i| inst.weights()[i] * obj.presence_value(pres[i]))
                 .sum();
             best_patrol = best_patrol.max(v);
         }
@@ -189,7 +189,7 @@ fn brute_force(inst: &Instance) -> (f64, f64) {
     'mouter: while !mobile.is_empty() {
         let mut c1 = vec![0u32; nr * n];
         let mut c2 = vec![0u32; nr * n];
-        let mut occ = vec![0u32; inst.posts.len() * n];
+        let mut occ = vec![0u32; inst.posts().len() * n];
         for (j, &k) in mobile.iter().enumerate() {
             for (s, l) in mplans[j][idx[j]].iter().enumerate() {
                 if let Some(p) = l {
@@ -202,11 +202,13 @@ fn brute_force(inst: &Instance) -> (f64, f64) {
                 }
             }
         }
-        if (0..inst.posts.len()).all(|p| (0..n).all(|s| occ[p * n + s] <= inst.posts[p].capacity)) {
+        if (0..inst.posts().len())
+            .all(|p| (0..n).all(|s| occ[p * n + s] <= inst.posts()[p].capacity))
+        {
             let v: f64 = (0..nr)
                 .flat_map(|r| (0..n).map(move |s| (r, s)))
                 .map(|(r, s)| {
-                    let risk = inst.regions[r].risk[s];
+                    let risk = inst.regions()[r].risk[s];
                     obj.response_weight * risk * f64::from(u8::from(c1[r * n + s] > 0))
                         + obj.backup_weight * risk * f64::from(u8::from(c2[r * n + s] > 1))
                 })

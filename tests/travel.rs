@@ -53,24 +53,24 @@ fn matrix_instance(response: f64) -> Instance {
 fn matrix_reach_is_inclusive_and_null_is_unreachable() {
     let inst = matrix_instance(5.0);
     // T1 from R1: R1 0, R2 exactly 15 (inclusive), R3 null (unreachable).
-    assert_eq!(inst.reach.locations(0), &[0, 1]);
+    assert_eq!(inst.reach().locations(0), &[0, 1]);
     // M1 from P1: P1 0, P2 exactly 8.
-    assert_eq!(inst.reach.locations(1), &[0, 1]);
+    assert_eq!(inst.reach().locations(1), &[0, 1]);
     // Hop 15 for T1: from R2 to R3 is 30 -> not allowed; R2 to R1 is 15 -> allowed.
-    assert_eq!(inst.reach.hop_neighbors(0, 1), &[0, 1]);
-    assert_eq!(inst.reach.hop_neighbors(0, 2), &[2]);
+    assert_eq!(inst.reach().hop_neighbors(0, 1), &[0, 1]);
+    assert_eq!(inst.reach().hop_neighbors(0, 2), &[2]);
 }
 
 #[test]
 fn matrix_cover_threshold_is_inclusive() {
     let inst = matrix_instance(5.0);
     // From P1: R1 at 5 (== standard, covered), R2 at 10, R3 at 5.000001 (not covered).
-    assert_eq!(inst.reach.response_regions(1, 0), &[0]);
-    assert_eq!(inst.reach.backup_regions(1, 0), &[0, 1, 2]);
+    assert_eq!(inst.reach().response_regions(1, 0), &[0]);
+    assert_eq!(inst.reach().backup_regions(1, 0), &[0, 1, 2]);
     let wider = matrix_instance(5.000001);
-    assert_eq!(wider.reach.response_regions(1, 0), &[0, 2]);
+    assert_eq!(wider.reach().response_regions(1, 0), &[0, 2]);
     // From P2: R3 unreachable (null) even within backup.
-    assert_eq!(inst.reach.backup_regions(1, 1), &[1]);
+    assert_eq!(inst.reach().backup_regions(1, 1), &[1]);
 }
 
 #[test]
@@ -94,10 +94,10 @@ fn haversine_reach_matches_the_formula_at_the_threshold() {
     }).to_string()
     };
     let at = Instance::from_json(&doc(minutes)).unwrap();
-    assert_eq!(at.reach.locations(0), &[0, 1]);
+    assert_eq!(at.reach().locations(0), &[0, 1]);
     assert_eq!(at.base_minutes(0, 1), minutes);
     let below = Instance::from_json(&doc(minutes * (1.0 - 1e-12))).unwrap();
-    assert_eq!(below.reach.locations(0), &[0]);
+    assert_eq!(below.reach().locations(0), &[0]);
     // max_hop 0: a team may stay (0 minutes) but not move.
-    assert_eq!(at.reach.hop_neighbors(0, 0), &[0]);
+    assert_eq!(at.reach().hop_neighbors(0, 0), &[0]);
 }

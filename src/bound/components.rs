@@ -30,22 +30,22 @@ pub struct Components {
 
 /// Splits the terms of `inst` with these groups into components.
 pub fn components(inst: &Instance, groups: &[Group]) -> Components {
-    let (nr, np) = (inst.regions.len(), inst.posts.len());
+    let (nr, np) = (inst.regions().len(), inst.posts().len());
     let (cover0, post0, group0) = (nr, 2 * nr, 2 * nr + np);
     let nodes = group0 + groups.len();
     let mut parent = UnionFind::new(nodes);
     for (gi, g) in groups.iter().enumerate() {
         let k = g.rep;
-        for &l in inst.reach.locations(k) {
-            match inst.teams[k].kind {
+        for &l in inst.reach().locations(k) {
+            match inst.teams()[k].kind {
                 TeamKind::Patrol => parent.union(group0 + gi, l as usize),
                 TeamKind::Mobile => {
                     parent.union(group0 + gi, post0 + l as usize);
                     let p = l as usize;
-                    for &r in inst.reach.response_regions(k, p) {
+                    for &r in inst.reach().response_regions(k, p) {
                         parent.union(group0 + gi, cover0 + r as usize);
                     }
-                    for &r in inst.reach.backup_regions(k, p) {
+                    for &r in inst.reach().backup_regions(k, p) {
                         parent.union(group0 + gi, cover0 + r as usize);
                     }
                 }
@@ -93,16 +93,16 @@ mod tests {
         assert!(c.count >= 1);
         for (gi, g) in groups.iter().enumerate() {
             let k = g.rep;
-            for &l in inst.reach.locations(k) {
+            for &l in inst.reach().locations(k) {
                 let l = l as usize;
-                match inst.teams[k].kind {
+                match inst.teams()[k].kind {
                     TeamKind::Patrol => assert_eq!(c.presence[l], c.group[gi]),
                     TeamKind::Mobile => {
                         assert_eq!(c.post[l], c.group[gi]);
-                        for &r in inst.reach.response_regions(k, l) {
+                        for &r in inst.reach().response_regions(k, l) {
                             assert_eq!(c.cover[r as usize], c.group[gi]);
                         }
-                        for &r in inst.reach.backup_regions(k, l) {
+                        for &r in inst.reach().backup_regions(k, l) {
                             assert_eq!(c.cover[r as usize], c.group[gi]);
                         }
                     }
@@ -110,7 +110,7 @@ mod tests {
             }
         }
         // Presence and cover terms never share multipliers.
-        for r in 0..inst.regions.len() {
+        for r in 0..inst.regions().len() {
             assert_ne!(c.presence[r], c.cover[r]);
         }
     }

@@ -38,18 +38,18 @@ pub struct ExactModel {
 /// Builds the model for `instance`.
 pub fn build_exact(inst: &Instance) -> ExactModel {
     let slots = inst.slots();
-    let nr = inst.regions.len();
+    let nr = inst.regions().len();
     let mut lp = LpModel::default();
     let mut assign = Vec::new();
     let mut feasible = true;
     // Patrol assignment columns per region-slot (team, column), mobile per post-slot.
     let mut patrol_at: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nr * slots];
-    let mut mobile_at: Vec<Vec<usize>> = vec![Vec::new(); inst.posts.len() * slots];
+    let mut mobile_at: Vec<Vec<usize>> = vec![Vec::new(); inst.posts().len() * slots];
     let mut resp: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nr * slots];
     let mut backup: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nr * slots];
 
-    for (k, team) in inst.teams.iter().enumerate() {
-        let locs = inst.reach.locations(k);
+    for (k, team) in inst.teams().iter().enumerate() {
+        let locs = inst.reach().locations(k);
         // cols[s][i] = column of a[k, s, locs[i]].
         let cols: Vec<Vec<usize>> = (0..slots)
             .map(|s| {
@@ -73,10 +73,10 @@ pub fn build_exact(inst: &Instance) -> ExactModel {
                     TeamKind::Patrol => patrol_at[l * slots + s].push((k, c)),
                     TeamKind::Mobile => {
                         mobile_at[l * slots + s].push(c);
-                        for &r in inst.reach.response_regions(k, l) {
+                        for &r in inst.reach().response_regions(k, l) {
                             resp[r as usize * slots + s].push((c, -1.0));
                         }
-                        for &r in inst.reach.backup_regions(k, l) {
+                        for &r in inst.reach().backup_regions(k, l) {
                             backup[r as usize * slots + s].push((c, -1.0));
                         }
                     }
@@ -85,18 +85,18 @@ pub fn build_exact(inst: &Instance) -> ExactModel {
         }
     }
 
-    let obj = &inst.objective;
+    let obj = &inst.objective();
     let mut presence_rows = vec![None; nr * slots];
     let mut response_cols = vec![None; nr * slots];
     for r in 0..nr {
         for s in 0..slots {
             let i = r * slots + s;
             let here = &patrol_at[i];
-            let w = inst.weight[i];
+            let w = inst.weights()[i];
             if !here.is_empty() && w > 0.0 {
                 let mut row: Vec<(usize, f64)> = here
                     .iter()
-                    .map(|&(k, c)| (c, -inst.teams[k].effectiveness))
+                    .map(|&(k, c)| (c, -inst.teams()[k].effectiveness))
                     .collect();
                 for &m in &obj.presence_marginals {
                     if m > 0.0 {
@@ -106,7 +106,7 @@ pub fn build_exact(inst: &Instance) -> ExactModel {
                 presence_rows[i] = Some(lp.rows.len());
                 lp.add_row(row, Sense::Le, 0.0);
             }
-            for req in &inst.regions[r].min_patrol {
+            for req in &inst.regions()[r].min_patrol {
                 if req.from <= s && s < req.to && req.teams > 0 {
                     let row = here.iter().map(|&(_, c)| (c, 1.0)).collect();
                     feasible &= lp.add_row(row, Sense::Ge, f64::from(req.teams));
@@ -115,17 +115,17 @@ pub fn build_exact(inst: &Instance) -> ExactModel {
             if obj.volunteers_need_professional {
                 let pros: Vec<(usize, f64)> = here
                     .iter()
-                    .filter(|&&(k, _)| !inst.teams[k].volunteer)
+                    .filter(|&&(k, _)| !inst.teams()[k].volunteer)
                     .map(|&(_, c)| (c, -1.0))
                     .collect();
-                for &(k, c) in here.iter().filter(|&&(k, _)| inst.teams[k].volunteer) {
+                for &(k, c) in here.iter().filter(|&&(k, _)| inst.teams()[k].volunteer) {
                     let _ = k;
                     let mut row = pros.clone();
                     row.push((c, 1.0));
                     lp.add_row(row, Sense::Le, 0.0);
                 }
             }
-            let risk = inst.regions[r].risk[s];
+            let risk = inst.regions()[r].risk[s];
             if !resp[i].is_empty() && obj.response_weight * risk > 0.0 {
                 let c1 = lp.add_col(obj.response_weight * risk, 1.0, true);
                 let mut row = std::mem::take(&mut resp[i]);
@@ -141,7 +141,7 @@ pub fn build_exact(inst: &Instance) -> ExactModel {
             }
         }
     }
-    for (p, post) in inst.posts.iter().enumerate() {
+    for (p, post) in inst.posts().iter().enumerate() {
         for s in 0..slots {
             let here = &mobile_at[p * slots + s];
             if here.len() > post.capacity as usize {
@@ -234,7 +234,7 @@ fn add_shift_rows(inst: &Instance, k: usize, locs: &[u32], cols: &[Vec<usize>], 
     let pos = |l: u32| locs.binary_search(&l).ok();
     let mut pred: Vec<Vec<usize>> = vec![Vec::new(); locs.len()];
     for (i, &l) in locs.iter().enumerate() {
-        for &n in inst.reach.hop_neighbors(k, l as usize) {
+        for &n in inst.reach().hop_neighbors(k, l as usize) {
             if let Some(j) = pos(n) {
                 pred[j].push(i);
             }

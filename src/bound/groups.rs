@@ -21,7 +21,7 @@ pub struct Group {
 pub fn team_groups(inst: &Instance) -> Vec<Group> {
     let mut keys = BTreeMap::new();
     let mut groups: Vec<Group> = Vec::new();
-    for (k, t) in inst.teams.iter().enumerate() {
+    for (k, t) in inst.teams().iter().enumerate() {
         let key = (
             t.kind,
             t.volunteer,

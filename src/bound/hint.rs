@@ -23,15 +23,15 @@ pub struct HintCounts {
 /// reach are ignored (the hint need not be feasible).
 pub fn hint_counts(inst: &Instance, hint: &Schedule) -> HintCounts {
     let slots = inst.slots();
-    let n = inst.regions.len() * slots;
+    let n = inst.regions().len() * slots;
     let mut c = HintCounts {
         presence: vec![0.0; n],
         n1: vec![0.0; n],
         n2: vec![0.0; n],
     };
-    for (k, shifts) in hint.shifts.iter().enumerate().take(inst.teams.len()) {
-        let team = &inst.teams[k];
-        let locs = inst.reach.locations(k);
+    for (k, shifts) in hint.shifts.iter().enumerate().take(inst.teams().len()) {
+        let team = &inst.teams()[k];
+        let locs = inst.reach().locations(k);
         for shift in shifts {
             for (i, &l) in shift.at.iter().enumerate() {
                 let s = shift.start.saturating_add(i);
@@ -41,10 +41,10 @@ pub fn hint_counts(inst: &Instance, hint: &Schedule) -> HintCounts {
                 match team.kind {
                     TeamKind::Patrol => c.presence[l as usize * slots + s] += team.effectiveness,
                     TeamKind::Mobile => {
-                        for &r in inst.reach.response_regions(k, l as usize) {
+                        for &r in inst.reach().response_regions(k, l as usize) {
                             c.n1[r as usize * slots + s] += 1.0;
                         }
-                        for &r in inst.reach.backup_regions(k, l as usize) {
+                        for &r in inst.reach().backup_regions(k, l as usize) {
                             c.n2[r as usize * slots + s] += 1.0;
                         }
                     }

@@ -90,11 +90,11 @@ pub fn lagrangian_bound(
     hint: Option<&Schedule>,
 ) -> LagrangianOutcome {
     let slots = inst.slots();
-    let obj = &inst.objective;
-    let n = inst.regions.len() * slots;
+    let obj = &inst.objective();
+    let n = inst.regions().len() * slots;
     let mut alpha = vec![0.0; n];
     let mut beta = vec![0.0; n];
-    for (r, region) in inst.regions.iter().enumerate() {
+    for (r, region) in inst.regions().iter().enumerate() {
         for s in 0..slots {
             alpha[r * slots + s] = obj.response_weight * region.risk[s];
             beta[r * slots + s] = obj.backup_weight * region.risk[s];
@@ -193,8 +193,8 @@ impl Problem<'_> {
         let (inst, slots) = (self.inst, self.slots);
         let mut supply = vec![0.0; slots];
         for g in self.groups {
-            let t = &inst.teams[g.rep];
-            if t.kind != TeamKind::Patrol || inst.reach.locations(g.rep).is_empty() {
+            let t = &inst.teams()[g.rep];
+            if t.kind != TeamKind::Patrol || inst.reach().locations(g.rep).is_empty() {
                 continue;
             }
             let share = (inst.rules_of(g.rep).max_work_slots as f64
@@ -206,15 +206,15 @@ impl Problem<'_> {
                 }
             }
         }
-        let marg = &inst.objective.presence_marginals;
-        let mut v = vec![0.0; inst.regions.len() * slots];
+        let marg = &inst.objective().presence_marginals;
+        let mut v = vec![0.0; inst.regions().len() * slots];
         for (s, &e) in supply.iter().enumerate() {
-            let mut units: Vec<f64> = (0..inst.regions.len())
+            let mut units: Vec<f64> = (0..inst.regions().len())
                 .flat_map(|r| marg.iter().map(move |m| inst.weight(r, s) * m))
                 .collect();
             units.sort_unstable_by(|a, b| b.total_cmp(a));
             let level = units.get(e.ceil() as usize).copied().unwrap_or(0.0) * init_scale;
-            for r in 0..inst.regions.len() {
+            for r in 0..inst.regions().len() {
                 v[r * slots + s] = level;
             }
         }
@@ -222,7 +222,7 @@ impl Problem<'_> {
             v,
             q1: vec![0.0; self.alpha.len()],
             q2: vec![0.0; self.beta.len()],
-            rho: vec![0.0; inst.posts.len() * slots],
+            rho: vec![0.0; inst.posts().len() * slots],
             lambda: vec![0.0; self.groups.len()],
         }
     }
@@ -231,9 +231,9 @@ impl Problem<'_> {
     /// group's minimising work-limit multiplier in `prices.lambda`.
     fn evaluate(&self, prices: &mut Prices) -> (Vec<f64>, Gradient) {
         let (inst, slots) = (self.inst, self.slots);
-        let obj = &inst.objective;
+        let obj = &inst.objective();
         let comp = self.comps;
-        let n = inst.regions.len() * slots;
+        let n = inst.regions().len() * slots;
         let mut total = vec![0.0; comp.count];
         let mut magnitude = vec![0.0; comp.count];
         let mut add = |c: usize, x: f64| {
@@ -243,7 +243,7 @@ impl Problem<'_> {
         let mut z_count = vec![0.0; n];
         for i in 0..n {
             let r = i / slots;
-            let w = inst.weight[i];
+            let w = inst.weights()[i];
             for (j, &m) in obj.presence_marginals.iter().enumerate() {
                 let gain = w * m - prices.v[i];
                 let cap = (self.presence_cap[i] - j as f64).clamp(0.0, 1.0);
@@ -261,7 +261,7 @@ impl Problem<'_> {
                 self.c2_cap[i] * (self.beta[i] - 2.0 * prices.q2[i]).max(0.0),
             );
         }
-        for (p, post) in inst.posts.iter().enumerate() {
+        for (p, post) in inst.posts().iter().enumerate() {
             for s in 0..slots {
                 add(
                     comp.post[p],
@@ -280,7 +280,7 @@ impl Problem<'_> {
             presence: vec![0.0; n],
             n1: vec![0.0; n],
             n2: vec![0.0; n],
-            mobile: vec![0.0; inst.posts.len() * slots],
+            mobile: vec![0.0; inst.posts().len() * slots],
             chosen_presence: Vec::new(),
             chosen_response: Vec::new(),
         };
@@ -289,17 +289,17 @@ impl Problem<'_> {
             add(comp.group[gi], cnt * c.value);
             prices.lambda[gi] = c.lambda;
             let k = g.rep;
-            let team = &inst.teams[k];
+            let team = &inst.teams()[k];
             for &(s, l) in &c.worked {
                 let (s, l) = (s as usize, l as usize);
                 match team.kind {
                     TeamKind::Patrol => grad.presence[l * slots + s] += cnt * team.effectiveness,
                     TeamKind::Mobile => {
                         grad.mobile[l * slots + s] += cnt;
-                        for &r in inst.reach.response_regions(k, l) {
+                        for &r in inst.reach().response_regions(k, l) {
                             grad.n1[r as usize * slots + s] += cnt;
                         }
-                        for &r in inst.reach.backup_regions(k, l) {
+                        for &r in inst.reach().backup_regions(k, l) {
                             grad.n2[r as usize * slots + s] += cnt;
                         }
                     }
@@ -309,7 +309,7 @@ impl Problem<'_> {
         grad.chosen_presence.clone_from(&grad.presence);
         grad.chosen_response = grad.n1.iter().map(|&c| c.min(1.0)).collect();
         // Turn counts into subgradient components of the minimisation.
-        for (p, post) in inst.posts.iter().enumerate() {
+        for (p, post) in inst.posts().iter().enumerate() {
             for s in 0..slots {
                 grad.mobile[p * slots + s] -= f64::from(post.capacity);
             }
@@ -335,7 +335,7 @@ impl Problem<'_> {
     fn cover_values(&self, prices: &Prices) -> Vec<Vec<f64>> {
         let slots = self.slots;
         self.inst
-            .reach
+            .reach()
             .cover_sets()
             .iter()
             .map(|cs| {
@@ -361,8 +361,8 @@ impl Problem<'_> {
     fn best_choice(&self, g: &Group, prices: &Prices, cover: &[Vec<f64>], lambda0: f64) -> Choice {
         let (inst, slots) = (self.inst, self.slots);
         let k = g.rep;
-        let team = &inst.teams[k];
-        let locs = inst.reach.locations(k);
+        let team = &inst.teams()[k];
+        let locs = inst.reach().locations(k);
         let mut best_val = vec![f64::NEG_INFINITY; slots];
         let mut best_loc = vec![0u32; slots];
         let avail: Vec<bool> = (0..slots).map(|s| team.is_available(s)).collect();
@@ -372,7 +372,7 @@ impl Problem<'_> {
                 let val = match team.kind {
                     TeamKind::Patrol => team.effectiveness * prices.v[li * slots + s],
                     TeamKind::Mobile => {
-                        cover[inst.reach.cover_class(k)][li * slots + s]
+                        cover[inst.reach().cover_class(k)][li * slots + s]
                             - prices.rho[li * slots + s]
                     }
                 };

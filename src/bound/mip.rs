@@ -27,27 +27,27 @@ pub fn mip_optimum(inst: &Instance) -> Result<f64, BoundError> {
 /// Section 5 objective of a plan (rules are not checked here).
 pub fn score(inst: &Instance, plan: &SlotPlan) -> f64 {
     let slots = inst.slots();
-    let obj = &inst.objective;
+    let obj = &inst.objective();
     let mut total = 0.0;
-    for r in 0..inst.regions.len() {
+    for r in 0..inst.regions().len() {
         for s in 0..slots {
             let mut presence = 0.0;
             let (mut resp, mut backup) = (false, 0);
-            for (k, team) in inst.teams.iter().enumerate() {
+            for (k, team) in inst.teams().iter().enumerate() {
                 let Some(l) = plan[k][s] else { continue };
                 match team.kind {
                     TeamKind::Patrol if l as usize == r => presence += team.effectiveness,
                     TeamKind::Patrol => {}
                     TeamKind::Mobile => {
                         let r32 = r as u32;
-                        resp |= inst.reach.response_regions(k, l as usize).contains(&r32);
-                        if inst.reach.backup_regions(k, l as usize).contains(&r32) {
+                        resp |= inst.reach().response_regions(k, l as usize).contains(&r32);
+                        if inst.reach().backup_regions(k, l as usize).contains(&r32) {
                             backup += 1;
                         }
                     }
                 }
             }
-            let risk = inst.regions[r].risk[s];
+            let risk = inst.regions()[r].risk[s];
             total += inst.weight(r, s) * obj.presence_value(presence);
             if resp {
                 total += obj.response_weight * risk;
@@ -64,10 +64,10 @@ pub fn score(inst: &Instance, plan: &SlotPlan) -> f64 {
 pub fn keeps_coupling_rules(inst: &Instance, plan: &SlotPlan) -> bool {
     let slots = inst.slots();
     for s in 0..slots {
-        let mut patrol = vec![0u32; inst.regions.len()];
-        let mut pros = vec![0u32; inst.regions.len()];
-        let mut mobile = vec![0u32; inst.posts.len()];
-        for (k, team) in inst.teams.iter().enumerate() {
+        let mut patrol = vec![0u32; inst.regions().len()];
+        let mut pros = vec![0u32; inst.regions().len()];
+        let mut mobile = vec![0u32; inst.posts().len()];
+        for (k, team) in inst.teams().iter().enumerate() {
             if let Some(l) = plan[k][s] {
                 match team.kind {
                     TeamKind::Patrol => {
@@ -78,10 +78,14 @@ pub fn keeps_coupling_rules(inst: &Instance, plan: &SlotPlan) -> bool {
                 }
             }
         }
-        if mobile.iter().zip(&inst.posts).any(|(&m, p)| m > p.capacity) {
+        if mobile
+            .iter()
+            .zip(inst.posts())
+            .any(|(&m, p)| m > p.capacity)
+        {
             return false;
         }
-        for (r, region) in inst.regions.iter().enumerate() {
+        for (r, region) in inst.regions().iter().enumerate() {
             if region
                 .min_patrol
                 .iter()
@@ -90,9 +94,9 @@ pub fn keeps_coupling_rules(inst: &Instance, plan: &SlotPlan) -> bool {
                 return false;
             }
         }
-        if inst.objective.volunteers_need_professional {
+        if inst.objective().volunteers_need_professional {
             let escorted = inst
-                .teams
+                .teams()
                 .iter()
                 .enumerate()
                 .all(|(k, t)| !t.volunteer || plan[k][s].is_none_or(|l| pros[l as usize] > 0));
@@ -141,7 +145,7 @@ fn walk(
         walk(inst, k, cur, 0, next_idle, worked, out);
         cur.pop();
     }
-    let team = &inst.teams[k];
+    let team = &inst.teams()[k];
     if !team.is_available(s) || worked >= rules.max_work_slots {
         return;
     }
@@ -150,10 +154,10 @@ fn walk(
     if !may_start && !may_continue {
         return;
     }
-    for &l in inst.reach.locations(k) {
+    for &l in inst.reach().locations(k) {
         if may_continue {
             let prev = cur[s - 1].expect("a run has a location");
-            if !inst.reach.hop_neighbors(k, prev as usize).contains(&l) {
+            if !inst.reach().hop_neighbors(k, prev as usize).contains(&l) {
                 continue;
             }
         }
@@ -166,7 +170,7 @@ fn walk(
 /// The optimum by exhaustive search over all combinations of team schedules, with the
 /// optimal plan; `None` when no plan keeps the rules. Exponential: tiny instances only.
 pub fn exhaustive_optimum(inst: &Instance) -> Option<(f64, SlotPlan)> {
-    let per_team: Vec<_> = (0..inst.teams.len())
+    let per_team: Vec<_> = (0..inst.teams().len())
         .map(|k| team_schedules(inst, k))
         .collect();
     let mut plan: SlotPlan = per_team.iter().map(|o| o[0].clone()).collect();

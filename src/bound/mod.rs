@@ -197,8 +197,8 @@ pub fn compute_bound_with_hint(
 
 /// Number of assignment variables of the exact model.
 pub fn assignment_count(inst: &Instance) -> usize {
-    (0..inst.teams.len())
-        .map(|k| inst.teams[k].available_slots() * inst.reach.locations(k).len())
+    (0..inst.teams().len())
+        .map(|k| inst.teams()[k].available_slots() * inst.reach().locations(k).len())
         .sum()
 }
 
@@ -211,10 +211,10 @@ fn exact(inst: &Instance, time_limit: Duration) -> Result<(f64, FractionalGuide)
     let sol = backend::solve_lp(&model.lp, backend::Backend::preferred(), time_limit)?;
     let bound = backend::lp_bound(&model.lp, &sol);
     let slots = inst.slots();
-    let n = inst.regions.len() * slots;
+    let n = inst.regions().len() * slots;
     let mut presence = vec![0.0; n];
     for &(k, s, l, c) in &model.assign {
-        let team = &inst.teams[k as usize];
+        let team = &inst.teams()[k as usize];
         if team.kind == crate::model::TeamKind::Patrol {
             presence[l as usize * slots + s as usize] += team.effectiveness * sol.x[c].max(0.0);
         }

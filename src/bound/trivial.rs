@@ -31,7 +31,7 @@ fn mark(dst: &mut [f64], slots: usize, regions: &[u32], ranges: &[(usize, usize)
 /// Computes the ceilings (groups stand for their teams).
 pub fn ceilings(inst: &Instance, groups: &[Group]) -> Ceilings {
     let slots = inst.slots();
-    let n = inst.regions.len() * slots;
+    let n = inst.regions().len() * slots;
     let mut c = Ceilings {
         presence: vec![0.0; n],
         response_teams: vec![0.0; n],
@@ -39,8 +39,8 @@ pub fn ceilings(inst: &Instance, groups: &[Group]) -> Ceilings {
     };
     for g in groups {
         let k = g.rep;
-        let team = &inst.teams[k];
-        let locs = inst.reach.locations(k);
+        let team = &inst.teams()[k];
+        let locs = inst.reach().locations(k);
         match team.kind {
             TeamKind::Patrol => {
                 let eff = team.effectiveness * g.count as f64;
@@ -51,9 +51,9 @@ pub fn ceilings(inst: &Instance, groups: &[Group]) -> Ceilings {
                     let mut u: Vec<u32> = Vec::new();
                     for &p in locs {
                         u.extend_from_slice(if backup {
-                            inst.reach.backup_regions(k, p as usize)
+                            inst.reach().backup_regions(k, p as usize)
                         } else {
-                            inst.reach.response_regions(k, p as usize)
+                            inst.reach().response_regions(k, p as usize)
                         });
                     }
                     u.sort_unstable();
@@ -74,13 +74,13 @@ pub fn ceilings(inst: &Instance, groups: &[Group]) -> Ceilings {
 /// The trivial bound from the ceilings.
 pub fn trivial_bound(inst: &Instance, c: &Ceilings) -> f64 {
     let slots = inst.slots();
-    let obj = &inst.objective;
+    let obj = &inst.objective();
     let mut total = 0.0;
-    for (r, region) in inst.regions.iter().enumerate() {
+    for (r, region) in inst.regions().iter().enumerate() {
         for s in 0..slots {
             let i = r * slots + s;
             let risk = region.risk[s];
-            total += inst.weight[i] * obj.presence_value(c.presence[i]);
+            total += inst.weights()[i] * obj.presence_value(c.presence[i]);
             if c.response_teams[i] >= 1.0 {
                 total += obj.response_weight * risk;
             }

@@ -62,7 +62,10 @@ pub fn run(args: BoundArgs) -> CommandResult {
     } else {
         println!(
             "{}: bound {:.6} ({}, {} ms)",
-            instance.name, result.bound, result.method, result.elapsed_ms
+            instance.name(),
+            result.bound,
+            result.method,
+            result.elapsed_ms
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -35,19 +35,19 @@ pub fn run(args: ValidateArgs) -> CommandResult {
                 println!("[]");
             } else {
                 let patrol = inst
-                    .teams
+                    .teams()
                     .iter()
                     .filter(|t| t.kind == TeamKind::Patrol)
                     .count();
                 println!(
                     "{}: valid ({} regions, {} posts, {} patrol teams, {} mobile teams, {} slots of {} min)",
                     args.instance.display(),
-                    inst.regions.len(),
-                    inst.posts.len(),
+                    inst.regions().len(),
+                    inst.posts().len(),
                     patrol,
-                    inst.teams.len() - patrol,
+                    inst.teams().len() - patrol,
                     inst.slots(),
-                    inst.horizon.slot_minutes
+                    inst.horizon().slot_minutes
                 );
             }
             Ok(ExitCode::SUCCESS)

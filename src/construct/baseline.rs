@@ -96,9 +96,9 @@ fn crew_shifts(
 /// The shifts of crew `index mod 3`, or of the next crew that gives the team any shift
 /// (a volunteer available only in the daytime joins a day crew).
 fn rotation_for(instance: &Instance, k: TeamIdx, index: usize) -> Vec<Block> {
-    let team = &instance.teams[k];
+    let team = &instance.teams()[k];
     let rules = instance.rules_of(k);
-    let rot = Rotation::new(instance.horizon.slot_minutes, rules);
+    let rot = Rotation::new(instance.horizon().slot_minutes, rules);
     (0..3)
         .map(|c| {
             crew_shifts(
@@ -118,7 +118,7 @@ fn rotation_for(instance: &Instance, k: TeamIdx, index: usize) -> Vec<Block> {
 fn by_distance(instance: &Instance, k: TeamIdx) -> Vec<u32> {
     let max_hop = instance.rules_of(k).max_hop_minutes;
     let mut locs: Vec<(f64, u32)> = instance
-        .reach
+        .reach()
         .locations(k)
         .iter()
         .filter(|&&l| instance.hop_minutes(k, l as usize, l as usize) <= max_hop)
@@ -131,12 +131,12 @@ fn by_distance(instance: &Instance, k: TeamIdx) -> Vec<u32> {
 /// Builds the baseline schedule of `instance` (see the module documentation).
 pub fn baseline(instance: &Instance) -> Schedule {
     let slots = instance.slots();
-    let mut plan: Vec<Vec<Shift>> = vec![Vec::new(); instance.teams.len()];
+    let mut plan: Vec<Vec<Shift>> = vec![Vec::new(); instance.teams().len()];
     // Teams sharing base, speed and rules share their nearest-location list.
     type Key = (TeamKind, [u64; 2], usize, u64, Option<u64>, usize);
     let mut nearest: BTreeMap<Key, Vec<u32>> = BTreeMap::new();
     let mut near = |k: TeamIdx| -> Vec<u32> {
-        let t = &instance.teams[k];
+        let t = &instance.teams()[k];
         let key = (
             t.kind,
             [t.base.point.x().to_bits(), t.base.point.y().to_bits()],
@@ -151,8 +151,8 @@ pub fn baseline(instance: &Instance) -> Schedule {
             .clone()
     };
     let mut counters = [0usize; 3];
-    let mut at_post = vec![0u32; instance.posts.len() * slots];
-    for (k, team) in instance.teams.iter().enumerate() {
+    let mut at_post = vec![0u32; instance.posts().len() * slots];
+    for (k, team) in instance.teams().iter().enumerate() {
         let bucket = match (team.kind, team.volunteer) {
             (TeamKind::Patrol, false) => 0,
             (TeamKind::Patrol, true) => 1,
@@ -177,7 +177,7 @@ pub fn baseline(instance: &Instance) -> Schedule {
             TeamKind::Mobile => {
                 for (start, len) in shifts {
                     let free = |p: u32| {
-                        let cap = instance.posts[p as usize].capacity;
+                        let cap = instance.posts()[p as usize].capacity;
                         (start..start + len).all(|s| at_post[p as usize * slots + s] < cap)
                     };
                     if let Some(&p) = locations.iter().find(|&&p| free(p)) {
@@ -191,7 +191,7 @@ pub fn baseline(instance: &Instance) -> Schedule {
             }
         }
     }
-    if instance.objective.volunteers_need_professional {
+    if instance.objective().volunteers_need_professional {
         repair::escort_volunteers(instance, &mut plan, &mut near);
     }
     repair::repair_min_patrol(instance, &mut plan);

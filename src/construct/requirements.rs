@@ -35,7 +35,7 @@ impl fmt::Display for UnmetRequirement {
 
 /// Per region, the local patrol teams whose reach contains it.
 pub fn teams_by_region(st: &State) -> Vec<Vec<u32>> {
-    let mut by = vec![Vec::new(); st.ctx.inst.regions.len()];
+    let mut by = vec![Vec::new(); st.ctx.inst.regions().len()];
     for (li, &k) in st.teams.iter().enumerate() {
         if st.ctx.patrol[k] {
             for &r in st.ctx.reach(k) {
@@ -66,7 +66,7 @@ pub fn meet_requirements(st: &mut State, sc: &mut Scratch) -> Result<(), Vec<Unm
             }
             if !add_team(st, sc, cands, r as u32, s) {
                 unmet.push(UnmetRequirement {
-                    region: ctx.inst.regions[r].id.clone(),
+                    region: ctx.inst.regions()[r].id.clone(),
                     slot: s,
                     needed: ctx.req[i] as u32,
                     placed: st.cnt[i] as u32,

@@ -1,10 +1,14 @@
 //! The validated, immutable instance: ids mapped to dense indices, per-slot values
 //! expanded, points resolved, reach precomputed.
 
+use std::sync::Arc;
+
 use geo::{MultiPolygon, Point};
 
 use crate::geo::{Node, Reach, TravelModel};
+use crate::model::raw::InstanceFile;
 pub use crate::model::raw::TeamKind;
+use crate::model::InstanceError;
 
 /// Index of a region in [`Instance::regions`].
 pub type RegionIdx = usize;
@@ -164,37 +168,162 @@ impl Objective {
     }
 }
 
-/// A validated instance. Build it with [`crate::model::load_instance`] or
-/// [`Instance::from_file`]; it cannot be changed afterwards.
+/// A validated instance. Build it with [`crate::model::load_instance`],
+/// [`Instance::from_file`] or [`Instance::from_json`]; it cannot be changed afterwards.
+/// A changed instance is a new one: [`Instance::replace`] edits a copy of the file the
+/// instance came from and validates it again (as PyVRP's `ProblemData.replace`).
 #[derive(Debug, Clone)]
 pub struct Instance {
-    /// Instance name (schedules must quote it).
+    name: String,
+    horizon: Horizon,
+    travel: TravelModel,
+    regions: Vec<Region>,
+    posts: Vec<Post>,
+    rules: Vec<ShiftRules>,
+    teams: Vec<Team>,
+    objective: Objective,
+    region_nodes: Vec<Node>,
+    post_nodes: Vec<Node>,
+    weights: Vec<f64>,
+    reach: Reach,
+    /// The file this instance was validated from (shared by clones), for
+    /// [`Instance::to_file`] and [`Instance::replace`].
+    source: Arc<InstanceFile>,
+}
+
+/// The validated parts of an instance, as [`crate::model::validate`] assembles them.
+pub(crate) struct InstanceParts {
     pub name: String,
-    /// Planning horizon.
     pub horizon: Horizon,
-    /// Travel model.
     pub travel: TravelModel,
-    /// Regions.
     pub regions: Vec<Region>,
-    /// Posts.
     pub posts: Vec<Post>,
-    /// Shift rules, in key order.
     pub rules: Vec<ShiftRules>,
-    /// Teams, in file order.
     pub teams: Vec<Team>,
-    /// Objective.
     pub objective: Objective,
-    /// Region nodes for travel, by region index.
     pub region_nodes: Vec<Node>,
-    /// Post nodes for travel, by post index.
     pub post_nodes: Vec<Node>,
-    /// Presence weight `w[r,s]`, row-major by region (`r * slots + s`).
-    pub weight: Vec<f64>,
-    /// Precomputed reach, hop and cover relations.
+    pub weights: Vec<f64>,
     pub reach: Reach,
 }
 
 impl Instance {
+    /// Assembles validated parts; only validation calls it, so every `Instance` has been
+    /// checked against its source file.
+    pub(crate) fn assemble(parts: InstanceParts, source: Arc<InstanceFile>) -> Instance {
+        let InstanceParts {
+            name,
+            horizon,
+            travel,
+            regions,
+            posts,
+            rules,
+            teams,
+            objective,
+            region_nodes,
+            post_nodes,
+            weights,
+            reach,
+        } = parts;
+        Instance {
+            name,
+            horizon,
+            travel,
+            regions,
+            posts,
+            rules,
+            teams,
+            objective,
+            region_nodes,
+            post_nodes,
+            weights,
+            reach,
+            source,
+        }
+    }
+
+    /// Instance name (schedules must quote it).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Planning horizon.
+    pub fn horizon(&self) -> &Horizon {
+        &self.horizon
+    }
+
+    /// Travel model.
+    pub fn travel(&self) -> &TravelModel {
+        &self.travel
+    }
+
+    /// Regions, in file order.
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
+    /// Posts, in file order.
+    pub fn posts(&self) -> &[Post] {
+        &self.posts
+    }
+
+    /// Shift rules, in key order.
+    pub fn rules(&self) -> &[ShiftRules] {
+        &self.rules
+    }
+
+    /// Teams, in file order.
+    pub fn teams(&self) -> &[Team] {
+        &self.teams
+    }
+
+    /// Objective weights and standards.
+    pub fn objective(&self) -> &Objective {
+        &self.objective
+    }
+
+    /// Region nodes for travel, by region index.
+    pub fn region_nodes(&self) -> &[Node] {
+        &self.region_nodes
+    }
+
+    /// Post nodes for travel, by post index.
+    pub fn post_nodes(&self) -> &[Node] {
+        &self.post_nodes
+    }
+
+    /// Presence weights `w[r,s]`, row-major by region (`r * slots + s`).
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// Precomputed reach, hop and cover relations.
+    pub fn reach(&self) -> &Reach {
+        &self.reach
+    }
+
+    /// The file this instance was validated from.
+    pub fn source(&self) -> &InstanceFile {
+        &self.source
+    }
+
+    /// A copy of the file this instance was validated from (write it to get the same
+    /// instance back).
+    pub fn to_file(&self) -> InstanceFile {
+        (*self.source).clone()
+    }
+
+    /// A new instance: `change` edits a copy of this instance's file, which is then
+    /// validated again from scratch; every problem of the changed file is reported.
+    pub fn replace(
+        &self,
+        change: impl FnOnce(&mut InstanceFile),
+    ) -> Result<Instance, InstanceError> {
+        let mut file = self.to_file();
+        change(&mut file);
+        Instance::from_file_owned(file)
+    }
+
     /// Number of slots.
     pub fn slots(&self) -> usize {
         self.horizon.slots
@@ -202,7 +331,7 @@ impl Instance {
 
     /// Presence weight of region `r` in slot `s`.
     pub fn weight(&self, r: RegionIdx, s: Slot) -> f64 {
-        self.weight[r * self.horizon.slots + s]
+        self.weights[r * self.horizon.slots + s]
     }
 
     /// Travel minutes of `team` between two locations of its kind (regions for patrol

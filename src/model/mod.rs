@@ -10,7 +10,7 @@ use std::path::Path;
 pub use instance::*;
 pub use problem::{Problem, CODES};
 pub use raw::InstanceFile;
-pub use validate::build_instance;
+pub use validate::{build_instance, build_instance_owned};
 
 /// Largest instance file read, in bytes (a hostile file gets an error, not an OOM).
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -67,7 +67,12 @@ impl Instance {
     /// Parses and validates instance JSON.
     pub fn from_json(json: &str) -> Result<Instance, InstanceError> {
         let file = parse_instance_file(json)?;
-        Instance::from_file(&file)
+        Instance::from_file_owned(file)
+    }
+
+    /// Validates a parsed file, keeping it (no copy) as the instance's source.
+    pub fn from_file_owned(file: InstanceFile) -> Result<Instance, InstanceError> {
+        build_instance_owned(file).map_err(InstanceError::Invalid)
     }
 
     /// Validates a parsed file.
@@ -101,4 +106,42 @@ pub fn read_bounded(path: &Path) -> Result<String, InstanceError> {
         }]));
     }
     std::fs::read_to_string(path).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Instance {
+        Instance::from_json(include_str!("../../data/tiny.json")).expect("tiny is valid")
+    }
+
+    #[test]
+    fn to_file_gives_the_same_instance_back() {
+        let inst = tiny();
+        let again = Instance::from_file(&inst.to_file()).expect("valid");
+        assert_eq!(again.name(), inst.name());
+        assert_eq!(again.teams().len(), inst.teams().len());
+        assert_eq!(again.weights(), inst.weights());
+    }
+
+    #[test]
+    fn replace_validates_the_changed_file_again() {
+        let inst = tiny();
+        let changed = inst
+            .replace(|f| f.name = "tiny-changed".into())
+            .expect("a new name is valid");
+        assert_eq!(changed.name(), "tiny-changed");
+        assert_ne!(inst.name(), "tiny-changed", "the original is untouched");
+
+        let err = inst
+            .replace(|f| {
+                f.teams[0].rules = "no-such-rules".into();
+                f.teams[1].id = f.teams[0].id.clone();
+            })
+            .expect_err("an unknown rule set and a duplicate id are invalid");
+        let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+        assert!(paths.contains(&"teams[0].rules"), "{paths:?}");
+        assert!(paths.contains(&"teams[1].id"), "{paths:?}");
+    }
 }

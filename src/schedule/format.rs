@@ -181,29 +181,30 @@ pub fn resolve_schedule_file(
             format!("is {:?}, expected {SCHEDULE_FORMAT:?}", file.format),
         );
     }
-    if file.instance != instance.name {
+    if file.instance != instance.name() {
         problem(
             "instance".into(),
             format!(
                 "the schedule is for instance {:?}, not {:?}",
-                file.instance, instance.name
+                file.instance,
+                instance.name()
             ),
         );
     }
     let team_index: BTreeMap<&str, TeamIdx> = instance
-        .teams
+        .teams()
         .iter()
         .enumerate()
         .map(|(k, t)| (t.id.as_str(), k))
         .collect();
     let region_index: BTreeMap<&str, u32> = instance
-        .regions
+        .regions()
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i as u32))
         .collect();
     let post_index: BTreeMap<&str, u32> = instance
-        .posts
+        .posts()
         .iter()
         .enumerate()
         .map(|(i, p)| (p.id.as_str(), i as u32))
@@ -243,7 +244,7 @@ pub fn resolve_schedule_file(
             });
             continue;
         };
-        let own = match instance.teams[k].kind {
+        let own = match instance.teams()[k].kind {
             TeamKind::Patrol => &region_index,
             TeamKind::Mobile => &post_index,
         };
@@ -289,9 +290,9 @@ pub fn to_schedule_file(
         .shifts
         .iter()
         .enumerate()
-        .filter(|(k, shifts)| *k < instance.teams.len() && !shifts.is_empty())
+        .filter(|(k, shifts)| *k < instance.teams().len() && !shifts.is_empty())
         .map(|(k, shifts)| {
-            let team = &instance.teams[k];
+            let team = &instance.teams()[k];
             let n = instance.nodes(team.kind).len();
             TeamShifts {
                 id: team.id.clone(),
@@ -314,7 +315,7 @@ pub fn to_schedule_file(
         .collect();
     ScheduleFile {
         format: SCHEDULE_FORMAT.into(),
-        instance: instance.name.clone(),
+        instance: instance.name().to_string(),
         teams,
         summary,
     }

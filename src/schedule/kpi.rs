@@ -93,12 +93,12 @@ fn spread(mut worked: Vec<usize>) -> Option<Spread> {
 
 /// Computes the KPIs.
 pub(crate) fn kpis(instance: &Instance, occ: &Occupancy, cov: &Coverage) -> Kpis {
-    let o = &instance.objective;
+    let o = &instance.objective();
     let slots = occ.slots;
     let g_max = o.max_presence_value();
     let (mut footfall, mut footfall_met, mut risk, mut risk_met) = (0.0, 0.0, 0.0, 0.0);
     let (mut risk_c1, mut risk_c2, mut incidents) = (0.0, 0.0, 0.0);
-    for (r, region) in instance.regions.iter().enumerate() {
+    for (r, region) in instance.regions().iter().enumerate() {
         for s in 0..slots {
             let i = r * slots + s;
             let (f, q) = (region.footfall[s], region.risk[s]);
@@ -123,11 +123,11 @@ pub(crate) fn kpis(instance: &Instance, occ: &Occupancy, cov: &Coverage) -> Kpis
     let mut worked_sum = [0usize; 3];
     let mut available_sum = [0usize; 3];
     let mut worked_by_team: [Vec<usize>; 3] = Default::default();
-    for (k, team) in instance.teams.iter().enumerate() {
+    for (k, team) in instance.teams().iter().enumerate() {
         let b = bucket(team.kind, team.volunteer);
         let worked = occ.worked_in_horizon(k);
         hours[b] +=
-            team.members as f64 * worked as f64 * instance.horizon.slot_minutes as f64 / 60.0;
+            team.members as f64 * worked as f64 * instance.horizon().slot_minutes as f64 / 60.0;
         worked_sum[b] += worked;
         available_sum[b] += team.available_slots();
         worked_by_team[b].push(worked);

@@ -35,18 +35,18 @@ impl Occupancy {
     /// instance's teams are ignored here and reported by the rule checks).
     pub fn new(instance: &Instance, schedule: &Schedule) -> Occupancy {
         let slots = instance.slots();
-        let (nr, np) = (instance.regions.len(), instance.posts.len());
+        let (nr, np) = (instance.regions().len(), instance.posts().len());
         let mut occ = Occupancy {
             slots,
-            positions: vec![Vec::new(); instance.teams.len()],
-            worked: vec![Vec::new(); instance.teams.len()],
+            positions: vec![Vec::new(); instance.teams().len()],
+            worked: vec![Vec::new(); instance.teams().len()],
             presence: vec![0.0; nr * slots],
             patrols: vec![0; nr * slots],
             professionals: vec![0; nr * slots],
             at_post: vec![0; np * slots],
             mobile: vec![Vec::new(); slots],
         };
-        for (k, team) in instance.teams.iter().enumerate() {
+        for (k, team) in instance.teams().iter().enumerate() {
             let shifts = schedule.shifts.get(k).map(Vec::as_slice).unwrap_or(&[]);
             let n_locations = instance.nodes(team.kind).len();
             let mut worked = Vec::new();

@@ -41,7 +41,7 @@ impl Schedule {
     /// A schedule in which no team works.
     pub fn empty(instance: &Instance) -> Schedule {
         Schedule {
-            shifts: vec![Vec::new(); instance.teams.len()],
+            shifts: vec![Vec::new(); instance.teams().len()],
         }
     }
 

@@ -30,7 +30,7 @@ pub(crate) fn check_all(
         .unwrap_or_default();
     let mut out = Vec::new();
     for (k, shifts) in schedule.shifts.iter().enumerate() {
-        if k < instance.teams.len() {
+        if k < instance.teams().len() {
             check_team(instance, k, shifts, occ, &unresolved, &mut out);
         } else {
             for shift in shifts {
@@ -86,7 +86,7 @@ fn check_team(
     unresolved: &UnresolvedIds,
     out: &mut Vec<Violation>,
 ) {
-    let team = &instance.teams[k];
+    let team = &instance.teams()[k];
     let rules = instance.rules_of(k);
     let n_locations = instance.nodes(team.kind).len();
     let name = |l: u32| -> Option<String> {
@@ -215,10 +215,10 @@ fn wrong_location(instance: &Instance, kind: TeamKind, l: u32, id: &Option<Strin
         TeamKind::Mobile => "a post (mobile team)",
     };
     match id {
-        Some(id) if instance.regions.iter().any(|r| &r.id == id) => {
+        Some(id) if instance.regions().iter().any(|r| &r.id == id) => {
             format!("{id:?} is a region, expected {wanted}")
         }
-        Some(id) if instance.posts.iter().any(|p| &p.id == id) => {
+        Some(id) if instance.posts().iter().any(|p| &p.id == id) => {
             format!("{id:?} is a post, expected {wanted}")
         }
         Some(id) => format!("{id:?} is not an id of the instance, expected {wanted}"),
@@ -241,7 +241,7 @@ fn unknown_team(team: &UnknownTeam, out: &mut Vec<Violation>) {
 }
 
 fn min_patrol(instance: &Instance, occ: &Occupancy, out: &mut Vec<Violation>) {
-    for (r, region) in instance.regions.iter().enumerate() {
+    for (r, region) in instance.regions().iter().enumerate() {
         for req in &region.min_patrol {
             for s in req.from..req.to.min(occ.slots) {
                 let n = occ.patrols[r * occ.slots + s];
@@ -263,7 +263,7 @@ fn min_patrol(instance: &Instance, occ: &Occupancy, out: &mut Vec<Violation>) {
 }
 
 fn post_capacity(instance: &Instance, occ: &Occupancy, out: &mut Vec<Violation>) {
-    for (p, post) in instance.posts.iter().enumerate() {
+    for (p, post) in instance.posts().iter().enumerate() {
         for s in 0..occ.slots {
             let n = occ.at_post[p * occ.slots + s];
             if n > post.capacity {
@@ -280,10 +280,10 @@ fn post_capacity(instance: &Instance, occ: &Occupancy, out: &mut Vec<Violation>)
 }
 
 fn volunteer_escort(instance: &Instance, occ: &Occupancy, out: &mut Vec<Violation>) {
-    if !instance.objective.volunteers_need_professional {
+    if !instance.objective().volunteers_need_professional {
         return;
     }
-    for (k, team) in instance.teams.iter().enumerate() {
+    for (k, team) in instance.teams().iter().enumerate() {
         if team.kind != TeamKind::Patrol || !team.volunteer {
             continue;
         }
@@ -293,7 +293,7 @@ fn volunteer_escort(instance: &Instance, occ: &Occupancy, out: &mut Vec<Violatio
                     Rule::VolunteerEscort,
                     Some(team.id.clone()),
                     Some(s),
-                    Some(instance.regions[r as usize].id.clone()),
+                    Some(instance.regions()[r as usize].id.clone()),
                     "no professional (non-volunteer) patrol team in the region in this slot".into(),
                 ));
             }

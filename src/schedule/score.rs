@@ -42,8 +42,8 @@ type CoverLists = (Vec<u32>, Vec<u32>);
 
 /// Computes `C1` and `C2` of every region-slot.
 pub(crate) fn coverage(instance: &Instance, occ: &Occupancy) -> Coverage {
-    let (nr, slots) = (instance.regions.len(), occ.slots);
-    let o = &instance.objective;
+    let (nr, slots) = (instance.regions().len(), occ.slots);
+    let o = &instance.objective();
     let mut lists: BTreeMap<(u32, u64), CoverLists> = BTreeMap::new();
     let mut cov = Coverage {
         c1: vec![false; nr * slots],
@@ -57,10 +57,10 @@ pub(crate) fn coverage(instance: &Instance, occ: &Occupancy) -> Coverage {
         backup_teams.fill(0);
         last_team.fill(usize::MAX);
         for &(k, p) in &occ.mobile[s] {
-            let speed = instance.teams[k].speed_kmh;
+            let speed = instance.teams()[k].speed_kmh;
             let key = (
                 p,
-                if instance.travel.is_matrix() {
+                if instance.travel().is_matrix() {
                     0
                 } else {
                     speed.to_bits()
@@ -70,10 +70,10 @@ pub(crate) fn coverage(instance: &Instance, occ: &Occupancy) -> Coverage {
                 let within = |t: f64| -> Vec<u32> {
                     (0..nr)
                         .filter(|&r| {
-                            let m = instance.travel.minutes(
+                            let m = instance.travel().minutes(
                                 speed,
-                                &instance.post_nodes[p as usize],
-                                &instance.region_nodes[r],
+                                &instance.post_nodes()[p as usize],
+                                &instance.region_nodes()[r],
                             );
                             m <= t
                         })
@@ -103,15 +103,15 @@ pub(crate) fn coverage(instance: &Instance, occ: &Occupancy) -> Coverage {
 /// `w[r,s]` recomputed from the contract (not taken from `Instance::weight`):
 /// `risk_weight * risk + footfall_weight * footfall * (sum risk) / (sum footfall)`.
 pub(crate) fn presence_weights(instance: &Instance) -> Vec<f64> {
-    let o = &instance.objective;
-    let sum_risk: f64 = instance.regions.iter().flat_map(|r| r.risk.iter()).sum();
+    let o = &instance.objective();
+    let sum_risk: f64 = instance.regions().iter().flat_map(|r| r.risk.iter()).sum();
     let sum_footfall: f64 = instance
-        .regions
+        .regions()
         .iter()
         .flat_map(|r| r.footfall.iter())
         .sum();
-    let mut w = Vec::with_capacity(instance.regions.len() * instance.slots());
-    for region in &instance.regions {
+    let mut w = Vec::with_capacity(instance.regions().len() * instance.slots());
+    for region in instance.regions() {
         for s in 0..instance.slots() {
             let f = if sum_footfall > 0.0 {
                 region.footfall[s] * sum_risk / sum_footfall
@@ -126,11 +126,11 @@ pub(crate) fn presence_weights(instance: &Instance) -> Vec<f64> {
 
 /// The objective of the occupancy and coverage.
 pub(crate) fn objective(instance: &Instance, occ: &Occupancy, cov: &Coverage) -> ObjectiveParts {
-    let o = &instance.objective;
+    let o = &instance.objective();
     let w = presence_weights(instance);
     let slots = occ.slots;
     let (mut presence, mut response, mut backup) = (0.0, 0.0, 0.0);
-    for (r, region) in instance.regions.iter().enumerate() {
+    for (r, region) in instance.regions().iter().enumerate() {
         for s in 0..slots {
             let i = r * slots + s;
             presence += w[i] * o.presence_value(occ.presence[i]);
@@ -165,7 +165,7 @@ mod tests {
         assert!((w[6 + 3] - (3.0 + 0.2 * 100.0 * 15.0 / 606.0)).abs() < 1e-12);
         for (i, &x) in w.iter().enumerate() {
             assert!(
-                (x - inst.weight[i]).abs() <= 1e-12 * x.abs().max(1.0),
+                (x - inst.weights()[i]).abs() <= 1e-12 * x.abs().max(1.0),
                 "{i}"
             );
         }

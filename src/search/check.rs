@@ -11,7 +11,7 @@ pub fn rule_breaches(st: &State) -> Vec<String> {
     let mut out = Vec::new();
     let mut runs = Vec::new();
     for (li, &k) in st.teams.iter().enumerate() {
-        let team = &inst.teams[k];
+        let team = &inst.teams()[k];
         let rules = inst.rules_of(k);
         st.shifts_of(li, &mut runs);
         let mut worked = 0;
@@ -56,27 +56,32 @@ pub fn rule_breaches(st: &State) -> Vec<String> {
             ));
         }
     }
-    for r in 0..inst.regions.len() {
+    for r in 0..inst.regions().len() {
         for s in 0..n {
             let i = r * n + s;
             if st.cnt[i] < ctx.req[i] {
                 out.push(format!(
                     "region {} slot {s}: {} < min_patrol {}",
-                    inst.regions[r].id, st.cnt[i], ctx.req[i]
+                    inst.regions()[r].id,
+                    st.cnt[i],
+                    ctx.req[i]
                 ));
             }
             if ctx.escort && st.cnt[i] > st.pro[i] && st.pro[i] == 0 {
                 out.push(format!(
                     "region {} slot {s}: volunteers without escort",
-                    inst.regions[r].id
+                    inst.regions()[r].id
                 ));
             }
         }
     }
-    for p in 0..inst.posts.len() {
+    for p in 0..inst.posts().len() {
         for s in 0..n {
             if st.occ[p * n + s] > ctx.capacity[p] {
-                out.push(format!("post {} slot {s}: over capacity", inst.posts[p].id));
+                out.push(format!(
+                    "post {} slot {s}: over capacity",
+                    inst.posts()[p].id
+                ));
             }
         }
     }

@@ -44,10 +44,10 @@ impl<'a> Context<'a> {
     /// Precomputes the arrays of an instance.
     pub fn new(inst: &'a Instance) -> Context<'a> {
         let slots = inst.slots();
-        let obj = &inst.objective;
-        let n_regions = inst.regions.len();
-        let mut avail_run = vec![0u16; inst.teams.len() * slots];
-        for (k, t) in inst.teams.iter().enumerate() {
+        let obj = &inst.objective();
+        let n_regions = inst.regions().len();
+        let mut avail_run = vec![0u16; inst.teams().len() * slots];
+        for (k, t) in inst.teams().iter().enumerate() {
             for &(a, b) in &t.available {
                 for s in a..b.min(slots) {
                     avail_run[k * slots + s] = (b.min(slots) - s).min(u16::MAX as usize) as u16;
@@ -57,7 +57,7 @@ impl<'a> Context<'a> {
         let mut req = vec![0u16; n_regions * slots];
         let mut resp_w = vec![0.0; n_regions * slots];
         let mut back_w = vec![0.0; n_regions * slots];
-        for (r, region) in inst.regions.iter().enumerate() {
+        for (r, region) in inst.regions().iter().enumerate() {
             for m in &region.min_patrol {
                 for s in m.from..m.to.min(slots) {
                     let v = &mut req[r * slots + s];
@@ -73,23 +73,23 @@ impl<'a> Context<'a> {
             inst,
             slots,
             eff: inst
-                .teams
+                .teams()
                 .iter()
                 .map(|t| (t.effectiveness * EFF_SCALE).round() as i64)
                 .collect(),
             patrol: inst
-                .teams
+                .teams()
                 .iter()
                 .map(|t| t.kind == TeamKind::Patrol)
                 .collect(),
-            volunteer: inst.teams.iter().map(|t| t.volunteer).collect(),
+            volunteer: inst.teams().iter().map(|t| t.volunteer).collect(),
             avail_run,
             req,
             resp_w,
             back_w,
             marginals: obj.presence_marginals.clone(),
             capacity: inst
-                .posts
+                .posts()
                 .iter()
                 .map(|p| p.capacity.min(u16::MAX as u32) as u16)
                 .collect(),
@@ -121,13 +121,13 @@ impl<'a> Context<'a> {
     /// Locations team `k` may stand in.
     #[inline]
     pub fn reach(&self, k: TeamIdx) -> &'a [u32] {
-        self.inst.reach.locations(k)
+        self.inst.reach().locations(k)
     }
 
     /// Locations team `k` may move to from `l` between consecutive slots.
     #[inline]
     pub fn hop(&self, k: TeamIdx, l: u32) -> &'a [u32] {
-        self.inst.reach.hop_neighbors(k, l as usize)
+        self.inst.reach().hop_neighbors(k, l as usize)
     }
 
     /// Whether team `k` may move from `a` to `b` between consecutive slots.
@@ -147,7 +147,7 @@ mod tests {
         let ctx = Context::new(&inst);
         for p in [0.0, 0.3, 0.5, 1.0, 1.5, 2.7, 3.0, 4.2] {
             let fixed = (p * EFF_SCALE) as i64;
-            let want = inst.objective.presence_value(p);
+            let want = inst.objective().presence_value(p);
             assert!((ctx.g(fixed) - want).abs() < 1e-12, "{p}");
         }
     }

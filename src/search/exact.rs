@@ -61,7 +61,7 @@ pub fn best_plan_with(
     let ns = rest + 1 + reach.len() * max_len;
     let total = ns * (w_max + 1);
     let on = |l: usize, t: usize| rest + 1 + l * max_len + (t - 1);
-    let mut pos = vec![NONE; ctx.inst.regions.len().max(ctx.inst.posts.len())];
+    let mut pos = vec![NONE; ctx.inst.regions().len().max(ctx.inst.posts().len())];
     for (i, &l) in reach.iter().enumerate() {
         pos[l as usize] = i as u32;
     }
@@ -166,5 +166,5 @@ fn follower_bonus(st: &State, k: usize, kv: usize, l: u32, s: usize) -> f64 {
         return 0.0;
     }
     let p = st.pres[i] + ctx.eff[k];
-    ctx.inst.weight[i] * (ctx.g(p + ctx.eff[kv]) - ctx.g(p))
+    ctx.inst.weights()[i] * (ctx.g(p + ctx.eff[kv]) - ctx.g(p))
 }

@@ -88,7 +88,7 @@ fn pair_gain(st: &State, kp: usize, lp: u32, kv: usize, lv: u32, s: usize) -> f6
     if lp != OFF && lp == lv {
         let i = lp as usize * ctx.slots + s;
         let p = st.pres[i];
-        return ctx.inst.weight[i] * (ctx.g(p + ctx.eff[kp] + ctx.eff[kv]) - ctx.g(p));
+        return ctx.inst.weights()[i] * (ctx.g(p + ctx.eff[kp] + ctx.eff[kv]) - ctx.g(p));
     }
     let gp = if lp == OFF { 0.0 } else { st.gain(kp, lp, s) };
     let gv = if lv == OFF { 0.0 } else { st.gain(kv, lv, s) };
@@ -429,7 +429,7 @@ mod tests {
             .expect("data/small.json");
         let inst = Instance::from_json(&text).unwrap();
         let ctx = Context::new(&inst);
-        let mut st = State::new(&ctx, (0..inst.teams.len()).collect());
+        let mut st = State::new(&ctx, (0..inst.teams().len()).collect());
         let mut sc = Scratch::default();
         construct(&mut st, &mut sc).expect("construction");
         let vols: Vec<usize> = (0..st.teams.len())

@@ -44,7 +44,7 @@ impl PathScratch {
         let ctx = st.ctx;
         let k = st.teams[spec.li];
         let reach = ctx.reach(k);
-        let n_loc = ctx.inst.regions.len().max(ctx.inst.posts.len());
+        let n_loc = ctx.inst.regions().len().max(ctx.inst.posts().len());
         if self.pos.len() < n_loc {
             self.pos.resize(n_loc, NONE);
         }

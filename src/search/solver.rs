@@ -129,7 +129,7 @@ type ProgressFn<'a> = Box<dyn FnMut(&Progress) + 'a>;
 /// let inst = Instance::from_json(include_str!("../../tests/data/hand.json")).unwrap();
 /// let out = Solver::new(&inst).seed(7).iterations(2_000).threads(1).solve().unwrap();
 /// assert!(out.objective.total > 0.0);
-/// assert_eq!(out.schedule.shifts.len(), inst.teams.len());
+/// assert_eq!(out.schedule.shifts.len(), inst.teams().len());
 /// ```
 pub struct Solver<'a> {
     inst: &'a Instance,
@@ -307,7 +307,7 @@ impl<'a> Solver<'a> {
             .iter()
             .map(|c| {
                 c.iter()
-                    .map(|&k| self.inst.teams[k].available_slots() as u64)
+                    .map(|&k| self.inst.teams()[k].available_slots() as u64)
                     .sum::<u64>()
                     .max(1)
             })
@@ -510,8 +510,8 @@ fn merge(members: &mut [(usize, Member)], n_comps: usize) {
 /// Requirements in regions no team can reach at all.
 fn unreachable_requirements(ctx: &Context) -> Vec<UnmetRequirement> {
     let inst = ctx.inst;
-    let mut reachable = vec![false; inst.regions.len()];
-    for k in 0..inst.teams.len() {
+    let mut reachable = vec![false; inst.regions().len()];
+    for k in 0..inst.teams().len() {
         if ctx.patrol[k] {
             for &r in ctx.reach(k) {
                 reachable[r as usize] = true;
@@ -520,7 +520,7 @@ fn unreachable_requirements(ctx: &Context) -> Vec<UnmetRequirement> {
     }
     let n = ctx.slots;
     let mut out = Vec::new();
-    for (r, region) in inst.regions.iter().enumerate() {
+    for (r, region) in inst.regions().iter().enumerate() {
         if reachable[r] {
             continue;
         }

@@ -59,7 +59,7 @@ impl<'c> State<'c> {
     /// An empty state (nobody works) over the given global teams.
     pub fn new(ctx: &'c Context<'c>, teams: Vec<TeamIdx>) -> State<'c> {
         let s = ctx.slots;
-        let nr = ctx.inst.regions.len() * s;
+        let nr = ctx.inst.regions().len() * s;
         State {
             ctx,
             loc: vec![NONE; teams.len() * s],
@@ -70,7 +70,7 @@ impl<'c> State<'c> {
             pro: vec![0; nr],
             c1: vec![0; nr],
             c2: vec![0; nr],
-            occ: vec![0; ctx.inst.posts.len() * s],
+            occ: vec![0; ctx.inst.posts().len() * s],
             score: Score::default(),
             journal: Vec::new(),
             journaling: false,
@@ -88,13 +88,13 @@ impl<'c> State<'c> {
     pub fn patrol_gain(&self, k: TeamIdx, r: u32, s: usize) -> f64 {
         let i = r as usize * self.ctx.slots + s;
         let p = self.pres[i];
-        self.ctx.inst.weight[i] * (self.ctx.g(p + self.ctx.eff[k]) - self.ctx.g(p))
+        self.ctx.inst.weights()[i] * (self.ctx.g(p + self.ctx.eff[k]) - self.ctx.g(p))
     }
 
     /// Value gained by putting mobile team `k` (not counted) at post `p` in slot `s`.
     #[inline]
     pub fn mobile_gain(&self, k: TeamIdx, p: u32, s: usize) -> f64 {
-        let reach = &self.ctx.inst.reach;
+        let reach = &self.ctx.inst.reach();
         let n = self.ctx.slots;
         let mut v = 0.0;
         for &r in reach.response_regions(k, p as usize) {
@@ -215,7 +215,7 @@ impl<'c> State<'c> {
         if ctx.patrol[k] {
             let before = ctx.g(self.pres[i]);
             self.pres[i] += sign * ctx.eff[k];
-            self.score.presence += ctx.inst.weight[i] * (ctx.g(self.pres[i]) - before);
+            self.score.presence += ctx.inst.weights()[i] * (ctx.g(self.pres[i]) - before);
             let d = sign as i16 as u16;
             self.cnt[i] = self.cnt[i].wrapping_add(d);
             if !ctx.volunteer[k] {
@@ -224,7 +224,7 @@ impl<'c> State<'c> {
             return;
         }
         self.occ[i] = self.occ[i].wrapping_add(sign as i16 as u16);
-        let reach = &ctx.inst.reach;
+        let reach = &ctx.inst.reach();
         for &r in reach.response_regions(k, l as usize) {
             let j = r as usize * n + s;
             let was = self.c1[j] > 0;
@@ -249,7 +249,7 @@ impl<'c> State<'c> {
         let ctx = self.ctx;
         let mut sc = Score::default();
         for i in 0..self.pres.len() {
-            sc.presence += ctx.inst.weight[i] * ctx.g(self.pres[i]);
+            sc.presence += ctx.inst.weights()[i] * ctx.g(self.pres[i]);
             if self.c1[i] > 0 {
                 sc.response += ctx.resp_w[i];
             }

@@ -28,10 +28,10 @@ impl<'a> CoverCounts<'a> {
         CoverCounts {
             instance,
             slot,
-            response: vec![0; instance.regions.len()],
-            backup: vec![0; instance.regions.len()],
-            load: vec![0; instance.posts.len()],
-            post_of: vec![None; instance.teams.len()],
+            response: vec![0; instance.regions().len()],
+            backup: vec![0; instance.regions().len()],
+            load: vec![0; instance.posts().len()],
+            post_of: vec![None; instance.teams().len()],
             value: 0.0,
         }
     }
@@ -62,7 +62,7 @@ impl<'a> CoverCounts<'a> {
 
     /// Value recomputed from the counts (no accumulated rounding).
     pub fn recomputed_value(&self) -> f64 {
-        let obj = &self.instance.objective;
+        let obj = &self.instance.objective();
         (0..self.response.len())
             .map(|r| {
                 let risk = self.risk(r);
@@ -95,7 +95,7 @@ impl<'a> CoverCounts<'a> {
 
     /// Whether `post` has room for one more team.
     pub fn has_room(&self, post: u32) -> bool {
-        self.load[post as usize] < self.instance.posts[post as usize].capacity
+        self.load[post as usize] < self.instance.posts()[post as usize].capacity
     }
 
     /// Where `team` is placed, if it is.
@@ -113,7 +113,7 @@ impl<'a> CoverCounts<'a> {
     }
 
     fn risk(&self, r: usize) -> f64 {
-        self.instance.regions[r].risk[self.slot]
+        self.instance.regions()[r].risk[self.slot]
     }
 
     /// Value gained by placing unplaced `team` at `post` (capacity not checked).
@@ -124,8 +124,8 @@ impl<'a> CoverCounts<'a> {
     /// Gain of adding `team` at `post` with the contribution of a team at `without`
     /// (same cover class as `team`) taken out first.
     fn gain_add_except(&self, team: TeamIdx, post: u32, without: Option<u32>) -> f64 {
-        let obj = &self.instance.objective;
-        let reach = &self.instance.reach;
+        let obj = &self.instance.objective();
+        let reach = &self.instance.reach();
         let (old_resp, old_back): (&[u32], &[u32]) = match without {
             Some(q) => (
                 reach.response_regions(team, q as usize),
@@ -154,8 +154,8 @@ impl<'a> CoverCounts<'a> {
         let Some(post) = self.post_of[team] else {
             return 0.0;
         };
-        let obj = &self.instance.objective;
-        let reach = &self.instance.reach;
+        let obj = &self.instance.objective();
+        let reach = &self.instance.reach();
         let mut loss = 0.0;
         for &r in reach.response_regions(team, post as usize) {
             if self.response[r as usize] == 1 {
@@ -190,7 +190,7 @@ impl<'a> CoverCounts<'a> {
             "team {team} is already placed; remove it first"
         );
         self.value += self.gain_add(team, post);
-        let reach = &self.instance.reach;
+        let reach = &self.instance.reach();
         for &r in reach.response_regions(team, post as usize) {
             self.response[r as usize] += 1;
         }
@@ -205,7 +205,7 @@ impl<'a> CoverCounts<'a> {
     pub fn remove(&mut self, team: TeamIdx) -> Option<u32> {
         let post = self.post_of[team]?;
         self.value -= self.loss_remove(team);
-        let reach = &self.instance.reach;
+        let reach = &self.instance.reach();
         for &r in reach.response_regions(team, post as usize) {
             self.response[r as usize] -= 1;
         }

@@ -118,7 +118,7 @@ impl Model {
         let mut columns = Vec::new();
         for (g, m) in members.iter().enumerate() {
             for &p in &prep.allowed[m[0]] {
-                let cap = inst.posts[p as usize].capacity as usize;
+                let cap = inst.posts()[p as usize].capacity as usize;
                 columns.push(Column {
                     group: g,
                     post: p,
@@ -133,18 +133,18 @@ impl Model {
         let capacity_rows = at_post
             .into_iter()
             .filter_map(|(p, cols)| {
-                let cap = inst.posts[p as usize].capacity as f64;
+                let cap = inst.posts()[p as usize].capacity as f64;
                 let most: f64 = cols.iter().map(|&j| columns[j].upper).sum();
                 (most > cap).then_some((cap, cols))
             })
             .collect();
-        let obj = &inst.objective;
-        let risk = |r: usize| inst.regions[r].risk[problem.slot];
-        let n = inst.regions.len();
+        let obj = &inst.objective();
+        let risk = |r: usize| inst.regions()[r].risk[problem.slot];
+        let n = inst.regions().len();
         let response = cover_rows(
             &columns,
             &reps,
-            |t, p| inst.reach.response_regions(t, p).to_vec(),
+            |t, p| inst.reach().response_regions(t, p).to_vec(),
             risk,
             obj.response_weight,
             n,
@@ -152,7 +152,7 @@ impl Model {
         let backup = cover_rows(
             &columns,
             &reps,
-            |t, p| inst.reach.backup_regions(t, p).to_vec(),
+            |t, p| inst.reach().backup_regions(t, p).to_vec(),
             risk,
             obj.backup_weight,
             n,
@@ -518,7 +518,7 @@ mod tests {
 
     /// Best value over all placements of the (identical) teams, capacity 1 per post.
     fn brute(inst: &crate::model::Instance, teams: usize) -> f64 {
-        let posts = inst.posts.len() as u32;
+        let posts = inst.posts().len() as u32;
         let mut best = 0.0f64;
         for a in 0..posts {
             for b in a + 1..posts {

@@ -19,7 +19,7 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     pub fn new(problem: &SlotSiting) -> Prepared {
-        let reach = &problem.instance.reach;
+        let reach = &problem.instance.reach();
         let mut teams = Vec::with_capacity(problem.teams.len());
         let mut allowed = Vec::with_capacity(problem.teams.len());
         let mut group = Vec::with_capacity(problem.teams.len());
@@ -117,7 +117,7 @@ pub(crate) fn greedy_fill(prep: &Prepared, counts: &mut CoverCounts) {
 pub(crate) fn repair(prep: &Prepared, counts: &mut CoverCounts) {
     for i in 0..prep.teams.len() {
         if counts.post_of(prep.teams[i]).is_none() {
-            let mut visited = vec![false; counts.instance().posts.len()];
+            let mut visited = vec![false; counts.instance().posts().len()];
             let mut path = Vec::new();
             if augment(prep, counts, i, &mut visited, &mut path) {
                 // Apply from the end so each post has room when it is entered.

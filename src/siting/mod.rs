@@ -46,9 +46,9 @@ pub struct SlotSiting<'a> {
 /// This deliberately does not use the precomputed reach lists, so it can referee
 /// [`CoverCounts`] and the solvers that do.
 pub fn slot_cover_value(instance: &Instance, slot: Slot, placed: &[(TeamIdx, u32)]) -> f64 {
-    let obj = &instance.objective;
+    let obj = &instance.objective();
     let mut total = 0.0;
-    for (r, region) in instance.regions.iter().enumerate() {
+    for (r, region) in instance.regions().iter().enumerate() {
         let risk = region.risk[slot];
         if risk == 0.0 {
             continue;
@@ -78,11 +78,11 @@ pub fn slot_cover_value(instance: &Instance, slot: Slot, placed: &[(TeamIdx, u32
 
 /// Whether `placed` keeps every post's capacity.
 pub fn respects_capacity(instance: &Instance, placed: &[(TeamIdx, u32)]) -> bool {
-    let mut load = vec![0u32; instance.posts.len()];
+    let mut load = vec![0u32; instance.posts().len()];
     for &(_, post) in placed {
         load[post as usize] += 1;
     }
     load.iter()
-        .zip(&instance.posts)
+        .zip(instance.posts())
         .all(|(&l, p)| l <= p.capacity)
 }

@@ -25,7 +25,7 @@ pub fn move_up(
         let eps = 1e-9 * (1.0 + counts.value().abs());
         let mut best: Option<(f64, TeamIdx, u32)> = None;
         for &(team, _) in &remaining {
-            for &p in instance.reach.locations(team) {
+            for &p in instance.reach().locations(team) {
                 if counts.post_of(team) == Some(p) || !counts.has_room(p) {
                     continue;
                 }

@@ -114,11 +114,11 @@ impl CoveringSpec {
 /// Slot 0 of `instance` with every mobile team allowed every post in its reach.
 pub fn whole_problem(instance: &Instance) -> SlotSiting<'_> {
     let teams = instance
-        .teams
+        .teams()
         .iter()
         .enumerate()
         .filter(|(_, t)| t.kind == crate::model::TeamKind::Mobile)
-        .map(|(k, _)| (k, instance.reach.locations(k).to_vec()))
+        .map(|(k, _)| (k, instance.reach().locations(k).to_vec()))
         .collect();
     SlotSiting {
         instance,

@@ -126,11 +126,11 @@ impl Problem<'_> {
     /// Prices read off a schedule's counts (see [`hint`]).
     pub(super) fn hint_prices(&self, c: &hint::HintCounts, tilt: f64) -> Prices {
         let inst = self.inst;
-        let marg = &inst.objective.presence_marginals;
+        let marg = &inst.objective().presence_marginals;
         let n = self.alpha.len();
         Prices {
             v: (0..n)
-                .map(|i| hint::presence_price(inst.weight[i], marg, c.presence[i], tilt))
+                .map(|i| hint::presence_price(inst.weights()[i], marg, c.presence[i], tilt))
                 .collect(),
             q1: (0..n)
                 .map(|i| hint::cover_price(self.alpha[i], c.n1[i], 1.0))
@@ -138,7 +138,7 @@ impl Problem<'_> {
             q2: (0..n)
                 .map(|i| hint::cover_price(self.beta[i], c.n2[i], 2.0))
                 .collect(),
-            rho: vec![0.0; inst.posts.len() * self.slots],
+            rho: vec![0.0; inst.posts().len() * self.slots],
             lambda: vec![0.0; self.groups.len()],
         }
     }
@@ -150,7 +150,7 @@ impl Problem<'_> {
         let (slots, comp) = (self.slots, self.comps);
         let m1 = self
             .inst
-            .objective
+            .objective()
             .presence_marginals
             .first()
             .copied()
@@ -159,7 +159,7 @@ impl Problem<'_> {
         for i in 0..p.v.len() {
             let r = i / slots;
             let (ev, ec) = (eta[comp.presence[r]], eta[comp.cover[r]]);
-            let sv = self.inst.weight[i] * m1;
+            let sv = self.inst.weights()[i] * m1;
             p.v[i] = (p.v[i] - ev * sv * move_by(g.presence[i])).max(0.0);
             p.q1[i] = (p.q1[i] - ec * self.alpha[i] * move_by(g.n1[i])).max(0.0);
             p.q2[i] = (p.q2[i] - ec * 0.5 * self.beta[i] * move_by(g.n2[i])).max(0.0);
@@ -174,7 +174,7 @@ impl Problem<'_> {
     /// Copies the prices of the marked components from `src` into `dst`.
     pub(super) fn copy_prices(&self, dst: &mut Prices, src: &Prices, mark: &[bool]) {
         let (slots, comp) = (self.slots, self.comps);
-        for r in 0..self.inst.regions.len() {
+        for r in 0..self.inst.regions().len() {
             let row = r * slots..(r + 1) * slots;
             if mark[comp.presence[r]] {
                 dst.v[row.clone()].copy_from_slice(&src.v[row.clone()]);
@@ -184,7 +184,7 @@ impl Problem<'_> {
                 dst.q2[row.clone()].copy_from_slice(&src.q2[row]);
             }
         }
-        for p in 0..self.inst.posts.len() {
+        for p in 0..self.inst.posts().len() {
             if mark[comp.post[p]] {
                 let row = p * slots..(p + 1) * slots;
                 dst.rho[row.clone()].copy_from_slice(&src.rho[row]);

@@ -14,7 +14,7 @@ struct Counts {
 
 impl Counts {
     fn new(instance: &Instance, plan: &[Vec<Shift>]) -> Counts {
-        let n = instance.regions.len() * instance.slots();
+        let n = instance.regions().len() * instance.slots();
         let mut c = Counts {
             all: vec![0; n],
             pros: vec![0; n],
@@ -31,7 +31,7 @@ impl Counts {
     }
 
     fn add(&mut self, instance: &Instance, k: TeamIdx, r: u32, s: Slot, n: i32) {
-        let t = &instance.teams[k];
+        let t = &instance.teams()[k];
         if t.kind != TeamKind::Patrol {
             return;
         }
@@ -57,7 +57,7 @@ pub(super) fn escort_volunteers(
     let pros = Counts::new(instance, plan).pros;
     let escorted = |r: u32, s: Slot| pros[r as usize * slots + s] > 0;
     for (k, shifts) in plan.iter_mut().enumerate() {
-        let t = &instance.teams[k];
+        let t = &instance.teams()[k];
         if t.kind != TeamKind::Patrol || !t.volunteer || shifts.is_empty() {
             continue;
         }
@@ -88,7 +88,7 @@ pub(super) fn escort_volunteers(
 /// Whether team `k` can add shift `(start, len)` to `shifts` keeping availability, rest
 /// and the work limit.
 fn fits(instance: &Instance, k: TeamIdx, shifts: &[Shift], start: Slot, len: usize) -> bool {
-    let team = &instance.teams[k];
+    let team = &instance.teams()[k];
     let rules = instance.rules_of(k);
     let worked: usize = shifts.iter().map(|sh| sh.at.len()).sum();
     start + len <= instance.slots()
@@ -145,7 +145,7 @@ fn extra_shift(
     s: Slot,
 ) -> Option<Shift> {
     let rules = instance.rules_of(k);
-    let longest = Rotation::new(instance.horizon.slot_minutes, rules).len;
+    let longest = Rotation::new(instance.horizon().slot_minutes, rules).len;
     (rules.min_shift_slots.max(1)..=longest)
         .rev()
         .find_map(|len| {
@@ -194,25 +194,25 @@ fn detour(
 pub(super) fn repair_min_patrol(instance: &Instance, plan: &mut [Vec<Shift>]) {
     let slots = instance.slots();
     let mut counts = Counts::new(instance, plan);
-    let mut required = vec![0u32; instance.regions.len() * slots];
-    for (r, region) in instance.regions.iter().enumerate() {
+    let mut required = vec![0u32; instance.regions().len() * slots];
+    for (r, region) in instance.regions().iter().enumerate() {
         for req in &region.min_patrol {
             for s in req.from..req.to.min(slots) {
                 required[r * slots + s] = required[r * slots + s].max(req.teams);
             }
         }
     }
-    for (r, region) in instance.regions.iter().enumerate() {
+    for (r, region) in instance.regions().iter().enumerate() {
         if region.min_patrol.is_empty() {
             continue;
         }
         let ru = r as u32;
-        let mut candidates: Vec<(f64, TeamIdx)> = (0..instance.teams.len())
+        let mut candidates: Vec<(f64, TeamIdx)> = (0..instance.teams().len())
             .filter(|&k| {
-                let t = &instance.teams[k];
+                let t = &instance.teams()[k];
                 t.kind == TeamKind::Patrol
                     && !t.volunteer
-                    && instance.reach.locations(k).binary_search(&ru).is_ok()
+                    && instance.reach().locations(k).binary_search(&ru).is_ok()
                     && instance.hop_minutes(k, r, r) <= instance.rules_of(k).max_hop_minutes
             })
             .map(|k| (instance.base_minutes(k, r), k))

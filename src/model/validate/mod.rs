@@ -7,6 +7,7 @@ mod requirements;
 mod travel;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use geo::Point;
 
@@ -32,6 +33,20 @@ pub const MAX_MATRIX_IDS: usize = 20_000;
 
 /// Validates a parsed file and builds the instance, or returns every problem found.
 pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
+    build_instance_from(file, || Arc::new(file.clone()))
+}
+
+/// Validates an owned file and builds the instance (the file is kept, not copied).
+pub fn build_instance_owned(file: InstanceFile) -> Result<Instance, Vec<Problem>> {
+    let file = Arc::new(file);
+    build_instance_from(&file, || Arc::clone(&file))
+}
+
+/// Validates `file`; `source` gives the shared copy kept by a valid instance.
+fn build_instance_from(
+    file: &InstanceFile,
+    source: impl FnOnce() -> Arc<InstanceFile>,
+) -> Result<Instance, Vec<Problem>> {
     let mut ck = Checker {
         ps: Problems::default(),
     };
@@ -195,7 +210,7 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
             }])
         }
     };
-    let instance = Instance {
+    let parts = InstanceParts {
         name: file.name.clone(),
         horizon: Horizon {
             start: file.horizon.start.clone(),
@@ -210,9 +225,10 @@ pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
         objective,
         region_nodes,
         post_nodes,
-        weight,
+        weights: weight,
         reach,
     };
+    let instance = Instance::assemble(parts, source());
     let unmeetable = check_min_patrol(&instance);
     if unmeetable.is_empty() {
         Ok(instance)
