@@ -16,6 +16,8 @@
 //! - [`siting`]: mobile-team maximal covering with backup, and move-up;
 //! - [`bound`]: proven upper bounds (LP relaxation, Lagrangian, trivial);
 //! - [`generate`]: scenario presets (tiny, small, nanjing, jiangsu);
+//! - [`pipeline`]: the one library run (baseline, bound, search, re-score) that the
+//!   CLI's `solve` calls;
 //! - [`report`], [`cli`]: output files and the command line.
 //!
 //! Solve a preset and check the result with the evaluator:
@@ -38,10 +40,12 @@ pub mod construct;
 pub mod generate;
 pub mod geo;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod schedule;
 pub mod search;
 pub mod siting;
 
 pub use model::{load_instance, Instance, InstanceError};
+pub use pipeline::{Pipeline, PipelineError, PipelineOutcome};
 pub use search::{CancelToken, SolveError, SolveOutcome, Solver};

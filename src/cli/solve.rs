@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use clap::Args;
@@ -11,12 +11,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use super::{CommandResult, Failure};
-use crate::bound::{compute_bound_with_hint, BoundError, BoundOptions};
-use crate::construct::baseline;
 use crate::model::load_instance;
+use crate::pipeline::{Pipeline, PipelineError, PipelineOutcome, DEFAULT_BOUND_SHARE};
 use crate::report::{comparison_rows, render_comparison};
-use crate::schedule::{evaluate, to_schedule_file, write_schedule_file, Kpis, ObjectiveParts};
-use crate::search::{SolveError, SolveOutcome, Solver};
+use crate::schedule::{to_schedule_file, write_schedule_file};
+use crate::search::SolveError;
 
 /// Arguments of `solve`.
 #[derive(Debug, Args)]
@@ -46,22 +45,23 @@ pub struct SolveArgs {
     #[arg(long)]
     no_bound: bool,
     /// Share of the time limit given to the bound before the search starts.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = DEFAULT_BOUND_SHARE)]
     bound_share: f64,
 }
 
 /// Solves, writes the schedule with its summary, prints the KPI table.
 pub fn run(args: SolveArgs) -> CommandResult {
+    let loading = Instant::now();
     let inst = load_instance(&args.instance)?;
-    let time_limit = match (args.time_limit, args.iterations) {
-        (Some(t), _) if !(t.is_finite() && t > 0.0) => {
+    let load_ms = loading.elapsed().as_millis() as u64;
+    let time_limit = match args.time_limit {
+        Some(t) if !(t.is_finite() && t > 0.0) => {
             return Err(Failure::BadInput(anyhow::anyhow!(
                 "--time-limit must be a positive number of seconds, got {t}"
             )))
         }
-        (Some(t), _) => Some(Duration::from_secs_f64(t)),
-        (None, Some(_)) => None,
-        (None, None) => Some(Duration::from_secs(60)),
+        Some(t) => Some(Duration::from_secs_f64(t)),
+        None => None,
     };
     if !(0.0..1.0).contains(&args.bound_share) {
         return Err(Failure::BadInput(anyhow::anyhow!(
@@ -69,45 +69,6 @@ pub fn run(args: SolveArgs) -> CommandResult {
             args.bound_share
         )));
     }
-    let started = std::time::Instant::now();
-    let base_schedule = baseline(&inst);
-    let bound = if args.no_bound {
-        None
-    } else {
-        // Part of the budget goes to the bound, first, so that the search keeps both cores.
-        let budget = time_limit.map_or(Duration::from_secs(10), |t| t.mul_f64(args.bound_share));
-        if !args.quiet {
-            eprintln!(
-                "computing the upper bound (up to {:.1} s)...",
-                budget.as_secs_f64()
-            );
-        }
-        // The baseline is the bound's default price hint; built once, it is also the
-        // summary's reference below.
-        match compute_bound_with_hint(
-            &inst,
-            &BoundOptions {
-                time_limit: budget,
-                ..BoundOptions::default()
-            },
-            Some(&base_schedule),
-        ) {
-            Ok(b) => Some(b.bound),
-            Err(BoundError::Infeasible) => {
-                return Err(Failure::Unwanted(anyhow::anyhow!(
-                    "no feasible schedule exists: a hard requirement can never be met"
-                )))
-            }
-            Err(e) => {
-                eprintln!("warning: no bound ({e}); the gap is not reported");
-                None
-            }
-        }
-    };
-    let time_limit = time_limit.map(|t| {
-        t.saturating_sub(started.elapsed())
-            .max(Duration::from_millis(100))
-    });
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
@@ -117,12 +78,18 @@ pub fn run(args: SolveArgs) -> CommandResult {
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
             .expect("valid template"),
     );
-    let mut solver = Solver::new(&inst)
+    let quiet = args.quiet;
+    let pipeline = Pipeline::new(&inst)
         .seed(args.seed)
         .threads(args.threads)
         .time_limit(time_limit)
-        .bound(bound)
-        .full_assert_every(0)
+        .iterations(args.iterations)
+        .bound_share((!args.no_bound).then_some(args.bound_share))
+        .on_notice(|text| {
+            if !quiet || text.starts_with("no bound") {
+                eprintln!("{text}");
+            }
+        })
         .on_progress(|p| {
             let gap = p.gap.map_or("-".into(), |g| format!("{:.2}%", 100.0 * g));
             let bound = p.bound.map_or("-".into(), |b| format!("{b:.3}"));
@@ -132,42 +99,61 @@ pub fn run(args: SolveArgs) -> CommandResult {
             ));
             bar.tick();
         });
-    if let Some(n) = args.iterations {
-        solver = solver.iterations(n);
-    }
-    let out = match solver.solve() {
+    let out = match pipeline.run() {
         Ok(out) => out,
-        Err(e @ SolveError::Infeasible(_)) => {
+        Err(e) => {
             bar.finish_and_clear();
-            return Err(Failure::Unwanted(e.into()));
+            return Err(match e {
+                PipelineError::Settings(_) => Failure::BadInput(e.into()),
+                PipelineError::Infeasible
+                | PipelineError::Solve(SolveError::Infeasible(_))
+                | PipelineError::Solve(SolveError::Internal(_)) => Failure::Unwanted(e.into()),
+                PipelineError::Solve(_) => Failure::BadInput(e.into()),
+            });
         }
-        Err(e @ SolveError::Internal(_)) => return Err(Failure::Unwanted(e.into())),
-        Err(e) => return Err(Failure::BadInput(e.into())),
     };
     bar.finish_and_clear();
-    let base = evaluate(&inst, &base_schedule);
-    let summary = json!({
+    let summary = solve_summary(&out, args.seed, load_ms);
+    let writing = Instant::now();
+    let file = to_schedule_file(&inst, &out.schedule, Some(summary));
+    write_schedule_file(&args.out, &file)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let write_ms = writing.elapsed().as_millis();
+    print_table(&out);
+    println!(
+        "times: load {load_ms} ms, solve {} ms (baseline {}, bound {}, search {}), write {write_ms} ms",
+        out.timings.solve_ms, out.timings.baseline_ms, out.timings.bound_ms, out.timings.search_ms
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The `summary` object of a solved schedule (MODEL.md section 8). Loading time is
+/// reported apart from the solve time; the writing time cannot be inside the file it
+/// times, so it is printed instead.
+pub(crate) fn solve_summary(out: &PipelineOutcome, seed: u64, load_ms: u64) -> serde_json::Value {
+    json!({
         "objective": out.objective,
         "kpis": out.kpis,
         "bound": out.bound,
         "gap": out.gap,
-        "baseline": { "objective": base.objective, "kpis": base.kpis },
+        "proven_optimal": out.proven_optimal,
+        "baseline": { "objective": out.baseline.objective, "kpis": out.baseline.kpis },
         "solver": {
-            "seed": args.seed,
+            "seed": seed,
             "threads": out.stats.threads,
             "iterations": out.stats.iterations,
-            "elapsed_ms": out.stats.elapsed_ms,
+            "elapsed_ms": out.timings.solve_ms,
+            "load_ms": load_ms,
+            "baseline_ms": out.timings.baseline_ms,
+            "bound_ms": out.timings.bound_ms,
+            "search_ms": out.timings.search_ms,
             "version": env!("CARGO_PKG_VERSION"),
         },
-    });
-    let file = to_schedule_file(&inst, &out.schedule, Some(summary));
-    write_schedule_file(&args.out, &file)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
-    print_table(&out, &base.objective, &base.kpis);
-    Ok(ExitCode::SUCCESS)
+    })
 }
 
-fn print_table(out: &SolveOutcome, base: &ObjectiveParts, bk: &Kpis) {
+fn print_table(out: &PipelineOutcome) {
+    let (base, bk) = (&out.baseline.objective, &out.baseline.kpis);
     let s = &out.stats;
     println!(
         "first feasible in {} ms (objective {:.4}); {} iterations, {} moves evaluated in {} ms on {} thread(s)",

@@ -1,0 +1,72 @@
+//! End-to-end: `patrolplan solve` runs the library pipeline and writes its summary
+//! (objective, kpis, bound, gap, proven_optimal, baseline, solver times).
+
+use std::process::Command;
+
+use patrolplan::schedule::{evaluate, read_schedule};
+use patrolplan::{load_instance, Pipeline};
+
+const TINY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/tiny.json");
+
+#[test]
+fn solve_writes_the_pipeline_summary_and_the_same_schedule_as_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.json");
+    let status = Command::new(env!("CARGO_BIN_EXE_patrolplan"))
+        .args(["solve", TINY, "--out", out.to_str().unwrap()])
+        .args([
+            "--iterations",
+            "3000",
+            "--seed",
+            "5",
+            "--threads",
+            "1",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let summary = &file["summary"];
+    for key in [
+        "objective",
+        "kpis",
+        "bound",
+        "gap",
+        "proven_optimal",
+        "baseline",
+        "solver",
+    ] {
+        assert!(!summary[key].is_null(), "summary lacks {key}: {summary}");
+    }
+    for key in ["elapsed_ms", "load_ms", "bound_ms", "search_ms"] {
+        assert!(summary["solver"][key].is_u64(), "solver lacks {key}");
+    }
+    let inst = load_instance(TINY).unwrap();
+    let schedule = read_schedule(&inst, &text).unwrap();
+    let referee = evaluate(&inst, &schedule);
+    assert!(referee.feasible);
+    let total = summary["objective"]["total"].as_f64().unwrap();
+    assert!((referee.objective.total - total).abs() <= 1e-9 * total.abs().max(1.0));
+    let bound = summary["bound"].as_f64().unwrap();
+    assert!(bound >= total - 1e-9);
+    assert_eq!(
+        summary["proven_optimal"].as_bool().unwrap(),
+        (bound - total).abs() <= 1e-9 * total.abs().max(1.0)
+    );
+
+    // The library with the same settings writes the same teams.
+    let lib = Pipeline::new(&inst)
+        .seed(5)
+        .threads(1)
+        .iterations(Some(3000))
+        .run()
+        .unwrap();
+    assert_eq!(lib.schedule.shifts, schedule.shifts);
+    assert_eq!(lib.objective.total, referee.objective.total);
+}
