@@ -23,7 +23,7 @@ type Memo = std::collections::BTreeMap<(usize, usize, Option<usize>, usize, Opti
 /// (slot, run length, idle slots capped at the rest, worked slots, last location) —
 /// the same states `team_schedules` enumerates, without listing them.
 fn count_schedules(inst: &Instance, k: usize) -> f64 {
-    let locs = inst.reach.locations(k).to_vec();
+    let locs = inst.reach().locations(k).to_vec();
     let mut memo = Memo::new();
     #[allow(clippy::too_many_arguments)]
     fn walk(
@@ -54,12 +54,12 @@ fn count_schedules(inst: &Instance, k: usize) -> f64 {
             };
             total += walk(inst, k, locs, s + 1, 0, next_idle, worked, None, memo);
         }
-        if inst.teams[k].is_available(s) && worked < rules.max_work_slots {
+        if inst.teams()[k].is_available(s) && worked < rules.max_work_slots {
             let may_start = run == 0 && idle.is_none_or(|i| i >= rules.min_rest_slots);
             let may_continue = run > 0 && run < rules.max_shift_slots;
             for &l in locs {
                 let ok = if may_continue {
-                    inst.reach
+                    inst.reach()
                         .hop_neighbors(k, prev.expect("in a run") as usize)
                         .contains(&l)
                 } else {
@@ -140,12 +140,12 @@ fn main() -> ExitCode {
         let mut report = serde_json::Map::new();
         let (mut ex_total, mut mip_total) = (Some(0.0), Some(0.0));
         for (kind, inst) in &parts {
-            let counts: Vec<f64> = (0..inst.teams.len())
+            let counts: Vec<f64> = (0..inst.teams().len())
                 .map(|k| count_schedules(inst, k))
                 .collect();
             let combinations: f64 = counts.iter().product();
             let exhaustive = (combinations <= max_combinations).then(|| {
-                let listed: Vec<f64> = (0..inst.teams.len())
+                let listed: Vec<f64> = (0..inst.teams().len())
                     .map(|k| team_schedules(inst, k).len() as f64)
                     .collect();
                 assert_eq!(
