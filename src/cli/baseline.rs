@@ -3,14 +3,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use super::{CommandResult, Failure};
+use super::memory::{load, MemoryArgs};
+use super::output::write_file;
+use super::CommandResult;
 use crate::construct::baseline;
-use crate::model::load_instance;
-use crate::schedule::{evaluate, to_schedule_file, write_schedule_file};
+use crate::model::memory::Work;
+use crate::schedule::{evaluate, schedule_file_json, to_schedule_file};
 
 /// Arguments of `baseline`.
 #[derive(Debug, Args)]
@@ -20,13 +21,13 @@ pub struct BaselineArgs {
     /// Where to write the schedule (written atomically).
     #[arg(long)]
     out: PathBuf,
+    #[command(flatten)]
+    memory: MemoryArgs,
 }
 
 /// Writes the baseline schedule with a summary of its objective, KPIs and breaches.
 pub fn run(args: BaselineArgs) -> CommandResult {
-    let instance = load_instance(&args.instance)
-        .with_context(|| format!("instance {}", args.instance.display()))
-        .map_err(Failure::BadInput)?;
+    let instance = load(&args.instance, &args.memory, Work::Baseline)?;
     let schedule = baseline(&instance);
     let eval = evaluate(&instance, &schedule);
     let summary = json!({
@@ -38,8 +39,7 @@ pub fn run(args: BaselineArgs) -> CommandResult {
         "version": env!("CARGO_PKG_VERSION"),
     });
     let file = to_schedule_file(&instance, &schedule, Some(summary));
-    write_schedule_file(&args.out, &file)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    write_file(&args.out, schedule_file_json(&file).as_bytes())?;
     eprintln!(
         "baseline written to {}: objective {:.4} ({}, {} breach(es))",
         args.out.display(),

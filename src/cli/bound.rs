@@ -7,9 +7,10 @@ use std::time::Duration;
 use anyhow::anyhow;
 use clap::Args;
 
+use super::memory::{load, MemoryArgs};
 use super::{CommandResult, Failure};
 use crate::bound::{compute_bound, BoundMethod, BoundOptions};
-use crate::model::load_instance;
+use crate::model::memory::Work;
 
 /// Arguments of `bound`.
 #[derive(Debug, Args)]
@@ -25,6 +26,8 @@ pub struct BoundArgs {
     /// Print `{"bound", "method", "elapsed_ms"}` as JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    memory: MemoryArgs,
 }
 
 /// Prints a proven upper bound on the objective of every feasible schedule.
@@ -46,7 +49,7 @@ pub fn run(args: BoundArgs) -> CommandResult {
             )))
         }
     };
-    let instance = load_instance(&args.instance)?;
+    let instance = load(&args.instance, &args.memory, Work::Bound)?;
     let options = BoundOptions {
         time_limit: Duration::from_secs_f64(args.time_limit),
         method,
@@ -58,9 +61,9 @@ pub fn run(args: BoundArgs) -> CommandResult {
             "method": result.method,
             "elapsed_ms": result.elapsed_ms,
         });
-        println!("{out}");
+        say!("{out}");
     } else {
-        println!(
+        say!(
             "{}: bound {:.6} ({}, {} ms)",
             instance.name(),
             result.bound,

@@ -8,9 +8,10 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
+use super::memory::{file_bytes, load, MemoryArgs};
 use super::{CommandResult, Failure};
 use crate::construct::baseline;
-use crate::model::load_instance;
+use crate::model::memory::Work;
 use crate::report::{comparison_rows, render_comparison};
 use crate::schedule::{evaluate, evaluate_input, load_schedule_input, Evaluation, Rule};
 
@@ -24,14 +25,8 @@ pub struct EvaluateArgs {
     /// Print the evaluation as one JSON object.
     #[arg(long)]
     json: bool,
-}
-
-/// `println!` that ignores a closed stdout (`evaluate ... | head` must not panic).
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
+    #[command(flatten)]
+    memory: MemoryArgs,
 }
 
 /// The `--json` object: the evaluation's fields in contract order, then the baseline's.
@@ -47,9 +42,10 @@ const LISTED_PER_RULE: usize = 5;
 
 /// Scores the schedule and lists every breach: exit 0 feasible, 1 infeasible, 2 bad input.
 pub fn run(args: EvaluateArgs) -> CommandResult {
-    let instance = load_instance(&args.instance)
-        .with_context(|| format!("instance {}", args.instance.display()))
-        .map_err(Failure::BadInput)?;
+    let work = Work::Evaluate {
+        schedule_bytes: file_bytes(&args.schedule),
+    };
+    let instance = load(&args.instance, &args.memory, work)?;
     let input = load_schedule_input(&instance, &args.schedule)
         .with_context(|| format!("schedule {}", args.schedule.display()))
         .map_err(Failure::BadInput)?;

@@ -3,12 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 
+use super::output::write_file;
 use super::CommandResult;
 use crate::generate::{generate, to_json, Preset};
-use crate::report::write_atomic;
 
 /// Arguments of `generate`.
 #[derive(Debug, Args)]
@@ -31,14 +30,13 @@ pub struct GenerateArgs {
 pub fn run(args: GenerateArgs) -> CommandResult {
     let file = generate(args.preset, args.seed);
     let json = to_json(&file, args.pretty);
-    write_atomic(&args.out, json.as_bytes())
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    write_file(&args.out, json.as_bytes())?;
     let patrol = file
         .teams
         .iter()
         .filter(|t| t.kind == crate::model::TeamKind::Patrol)
         .count();
-    println!(
+    say!(
         "{}: {} ({} regions, {} posts, {} patrol teams incl. volunteers, {} mobile teams, {} bytes)",
         args.out.display(),
         file.name,

@@ -1,10 +1,27 @@
 //! The command line: arguments are parsed by clap, each command lives in its own file
 //! and returns an exit code. `anyhow` is used only here, at the binary's edge.
 
+/// `println!` that a closed stdout does not turn into a panic (see [`output`]).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        $crate::cli::output::print_stdout(&format!("{}\n", format_args!($($arg)*)));
+    }};
+}
+
+/// `print!` that a closed stdout does not turn into a panic (see [`output`]).
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        $crate::cli::output::print_stdout(&format!($($arg)*));
+    }};
+}
+
 mod baseline;
 mod bound;
 mod evaluate;
 mod generate;
+pub mod memory;
+pub mod output;
+pub mod signals;
 mod solve;
 mod validate;
 

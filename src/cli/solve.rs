@@ -5,16 +5,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
+use super::memory::{check_solve, load, MemoryArgs};
+use super::output::write_file;
 use super::{CommandResult, Failure};
-use crate::model::load_instance;
+use crate::model::memory::Work;
 use crate::pipeline::{Pipeline, PipelineError, PipelineOutcome, DEFAULT_BOUND_SHARE};
 use crate::report::{comparison_rows, render_comparison};
-use crate::schedule::{to_schedule_file, write_schedule_file};
+use crate::schedule::{schedule_file_json, to_schedule_file};
 use crate::search::SolveError;
 
 /// Arguments of `solve`.
@@ -47,12 +48,21 @@ pub struct SolveArgs {
     /// Share of the time limit given to the bound before the search starts.
     #[arg(long, default_value_t = DEFAULT_BOUND_SHARE)]
     bound_share: f64,
+    #[command(flatten)]
+    memory: MemoryArgs,
 }
 
 /// Solves, writes the schedule with its summary, prints the KPI table.
 pub fn run(args: SolveArgs) -> CommandResult {
+    // SIGINT and SIGTERM from here on stop the search, which writes its best schedule.
+    let cancel = super::signals::cancel_on_signals();
     let loading = Instant::now();
-    let inst = load_instance(&args.instance)?;
+    let work = Work::Solve {
+        components: None,
+        with_bound: false,
+    };
+    let inst = load(&args.instance, &args.memory, work)?;
+    let with_bound = check_solve(&inst, &args.memory, !args.no_bound)?;
     let load_ms = loading.elapsed().as_millis() as u64;
     let time_limit = match args.time_limit {
         Some(t) if !(t.is_finite() && t > 0.0) => {
@@ -84,7 +94,8 @@ pub fn run(args: SolveArgs) -> CommandResult {
         .threads(args.threads)
         .time_limit(time_limit)
         .iterations(args.iterations)
-        .bound_share((!args.no_bound).then_some(args.bound_share))
+        .bound_share(with_bound.then_some(args.bound_share))
+        .cancel_token(cancel)
         .on_notice(|text| {
             if !quiet || text.starts_with("no bound") {
                 eprintln!("{text}");
@@ -116,11 +127,10 @@ pub fn run(args: SolveArgs) -> CommandResult {
     let summary = solve_summary(&out, args.seed, load_ms);
     let writing = Instant::now();
     let file = to_schedule_file(&inst, &out.schedule, Some(summary));
-    write_schedule_file(&args.out, &file)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    write_file(&args.out, schedule_file_json(&file).as_bytes())?;
     let write_ms = writing.elapsed().as_millis();
     print_table(&out);
-    println!(
+    say!(
         "times: load {load_ms} ms, solve {} ms (baseline {}, bound {}, search {}), write {write_ms} ms",
         out.timings.solve_ms, out.timings.baseline_ms, out.timings.bound_ms, out.timings.search_ms
     );
@@ -155,13 +165,13 @@ pub(crate) fn solve_summary(out: &PipelineOutcome, seed: u64, load_ms: u64) -> s
 fn print_table(out: &PipelineOutcome) {
     let (base, bk) = (&out.baseline.objective, &out.baseline.kpis);
     let s = &out.stats;
-    println!(
+    say!(
         "first feasible in {} ms (objective {:.4}); {} iterations, {} moves evaluated in {} ms on {} thread(s)",
         s.construct_ms, s.construct_objective, s.iterations, s.moves_evaluated, s.elapsed_ms, s.threads
     );
     let gap = out.gap.map_or("-".into(), |g| format!("{:.3}%", 100.0 * g));
     let bound = out.bound.map_or("-".into(), |b| format!("{b:.4}"));
-    println!("bound {bound}, gap {gap}");
+    say!("bound {bound}, gap {gap}");
     let rows = comparison_rows(&out.objective, &out.kpis, base, bk);
-    print!("{}", render_comparison(&rows, "solver", "baseline"));
+    say_raw!("{}", render_comparison(&rows, "solver", "baseline"));
 }

@@ -5,8 +5,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::CommandResult;
-use crate::model::{load_instance, InstanceError, TeamKind, CODES};
+use super::memory::{load, MemoryArgs};
+use super::{CommandResult, Failure};
+use crate::model::memory::Work;
+use crate::model::{InstanceError, TeamKind, CODES};
 
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
@@ -17,6 +19,8 @@ pub struct ValidateArgs {
     /// Print the problems as a JSON array instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    memory: MemoryArgs,
 }
 
 fn codes_help() -> String {
@@ -29,17 +33,25 @@ fn codes_help() -> String {
 
 /// Prints every problem (exit 2) or a one-line summary of a valid instance (exit 0).
 pub fn run(args: ValidateArgs) -> CommandResult {
-    match load_instance(&args.instance) {
+    let loaded = match load(&args.instance, &args.memory, Work::Validate) {
+        Ok(inst) => Ok(inst),
+        Err(Failure::BadInput(e)) => match e.downcast::<InstanceError>() {
+            Ok(ie) => Err(ie),
+            Err(other) => return Err(Failure::BadInput(other)),
+        },
+        Err(other) => return Err(other),
+    };
+    match loaded {
         Ok(inst) => {
             if args.json {
-                println!("[]");
+                say!("[]");
             } else {
                 let patrol = inst
                     .teams()
                     .iter()
                     .filter(|t| t.kind == TeamKind::Patrol)
                     .count();
-                println!(
+                say!(
                     "{}: valid ({} regions, {} posts, {} patrol teams, {} mobile teams, {} slots of {} min)",
                     args.instance.display(),
                     inst.regions().len(),
@@ -54,7 +66,7 @@ pub fn run(args: ValidateArgs) -> CommandResult {
         }
         Err(InstanceError::Invalid(problems)) => {
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&problems)?);
+                say!("{}", serde_json::to_string_pretty(&problems)?);
             } else {
                 eprintln!("{}: {} problem(s)", args.instance.display(), problems.len());
                 for p in &problems {

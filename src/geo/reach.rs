@@ -26,10 +26,11 @@ struct Targets<'a> {
     nodes: &'a [Node],
     tree: RTree<Indexed>,
     used: &'a AtomicUsize,
+    limit: usize,
 }
 
 impl<'a> Targets<'a> {
-    fn new(nodes: &'a [Node], used: &'a AtomicUsize) -> Self {
+    fn new(nodes: &'a [Node], used: &'a AtomicUsize, limit: usize) -> Self {
         let items = nodes
             .iter()
             .enumerate()
@@ -39,12 +40,13 @@ impl<'a> Targets<'a> {
             nodes,
             tree: RTree::bulk_load(items),
             used,
+            limit,
         }
     }
 
     /// Indices of targets within `max_minutes` of `from` (inclusive), ascending.
     fn within(&self, travel: &TravelModel, speed: f64, from: &Node, max_minutes: f64) -> Vec<u32> {
-        if self.used.load(Ordering::Relaxed) > MAX_RELATION_ENTRIES {
+        if self.used.load(Ordering::Relaxed) > self.limit {
             return Vec::new();
         }
         let exact = |i: u32| travel.minutes(speed, from, &self.nodes[i as usize]) <= max_minutes;
@@ -119,6 +121,19 @@ impl Reach {
         &self.cover_sets
     }
 
+    /// Entries of all lists together (each a `u32`), for memory estimates.
+    pub fn entries(&self) -> usize {
+        let reach: usize = self.reach_sets.iter().map(Vec::len).sum();
+        let hop: usize = self.hop_sets.iter().flatten().map(Vec::len).sum();
+        let cover: usize = self
+            .cover_sets
+            .iter()
+            .flat_map(|c| c.response.iter().chain(c.backup.iter()))
+            .map(Vec::len)
+            .sum();
+        reach + hop + cover
+    }
+
     /// Computes every relation. Runs in parallel; the result does not depend on the
     /// thread count. Fails (with the number of entries reached) when the lists would
     /// exceed [`MAX_RELATION_ENTRIES`].
@@ -130,9 +145,32 @@ impl Reach {
         rules: &[ShiftRules],
         objective: &Objective,
     ) -> Result<Reach, usize> {
+        Self::compute_within(
+            travel,
+            region_nodes,
+            post_nodes,
+            teams,
+            rules,
+            objective,
+            MAX_RELATION_ENTRIES,
+        )
+    }
+
+    /// [`Reach::compute`] with at most `max_entries` entries (capped at
+    /// [`MAX_RELATION_ENTRIES`]); a memory limit sets it.
+    pub fn compute_within(
+        travel: &TravelModel,
+        region_nodes: &[Node],
+        post_nodes: &[Node],
+        teams: &[Team],
+        rules: &[ShiftRules],
+        objective: &Objective,
+        max_entries: usize,
+    ) -> Result<Reach, usize> {
+        let limit = max_entries.min(MAX_RELATION_ENTRIES);
         let used = AtomicUsize::new(0);
-        let regions = Targets::new(region_nodes, &used);
-        let posts = Targets::new(post_nodes, &used);
+        let regions = Targets::new(region_nodes, &used, limit);
+        let posts = Targets::new(post_nodes, &used, limit);
         let targets = |kind: TeamKind| match kind {
             TeamKind::Patrol => &regions,
             TeamKind::Mobile => &posts,
@@ -239,7 +277,7 @@ impl Reach {
             .collect();
 
         let total = used.load(Ordering::Relaxed);
-        if total > MAX_RELATION_ENTRIES {
+        if total > limit {
             return Err(total);
         }
         Ok(Reach {

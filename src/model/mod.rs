@@ -1,6 +1,7 @@
 //! The instance model: file types, validation, and the immutable validated [`Instance`].
 
 pub mod instance;
+pub mod memory;
 pub mod problem;
 pub mod raw;
 pub mod validate;
@@ -29,6 +30,9 @@ pub enum InstanceError {
     /// The file was read but is not a valid instance.
     #[error("{} problem(s) in the instance:\n{}", .0.len(), render(.0))]
     Invalid(Vec<Problem>),
+    /// A valid instance (as far as checked) that needs more memory than allowed.
+    #[error(transparent)]
+    Memory(#[from] memory::MemoryError),
 }
 
 fn render(ps: &[Problem]) -> String {
@@ -43,7 +47,7 @@ impl InstanceError {
     pub fn problems(&self) -> &[Problem] {
         match self {
             InstanceError::Invalid(ps) => ps,
-            InstanceError::Io { .. } => &[],
+            InstanceError::Io { .. } | InstanceError::Memory(_) => &[],
         }
     }
 }
@@ -85,6 +89,63 @@ impl Instance {
 pub fn load_instance(path: impl AsRef<Path>) -> Result<Instance, InstanceError> {
     let json = read_bounded(path.as_ref())?;
     Instance::from_json(&json)
+}
+
+/// [`load_instance`] within a memory limit of `limit` bytes (`None`: no limit) for
+/// `work`: the estimate ([`memory::estimate`]) is checked after parsing, before the
+/// per-slot arrays are expanded; validation may then build only as many reach, hop and
+/// cover entries as the remaining room holds; the estimate is checked again with the
+/// exact sizes. Fails with [`InstanceError::Memory`] (saying how much is needed and what
+/// to reduce) instead of exhausting memory.
+pub fn load_instance_within(
+    path: impl AsRef<Path>,
+    work: &memory::Work,
+    limit: Option<u64>,
+) -> Result<Instance, InstanceError> {
+    let Some(limit) = limit else {
+        return load_instance(path);
+    };
+    let path = path.as_ref();
+    let io = |source| InstanceError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    // Before its contents are known: the text itself, then its parsed form. A travel
+    // matrix parses to 16 bytes per entry from as little as 2 bytes of text ("0,");
+    // other files to at most about twice their text.
+    let file_bytes = std::fs::metadata(path).map_err(io)?.len();
+    let reading = |what: &str, bytes: u64| memory::Estimate {
+        parts: vec![memory::Part {
+            what: what.into(),
+            bytes,
+        }],
+    };
+    memory::check(
+        &reading("instance file text", file_bytes),
+        &memory::Sizes::default(),
+        limit,
+    )?;
+    let json = read_bounded(path)?;
+    let factor = if json.contains("\"matrix\"") { 8 } else { 2 };
+    memory::check(
+        &reading(
+            "instance file text and its parsed form",
+            file_bytes.saturating_mul(1 + factor),
+        ),
+        &memory::Sizes::default(),
+        limit,
+    )?;
+    let file = parse_instance_file(&json)?;
+    let sizes = memory::Sizes::of_file(&file, json.len() as u64);
+    let before = memory::estimate(&sizes, work, 0);
+    memory::check(&before, &sizes, limit)?;
+    let room = limit - before.peak();
+    let entries = (room / memory::RELATION_ENTRY_BYTES).min(usize::MAX as u64) as usize;
+    drop(json);
+    let inst =
+        validate::build_instance_owned_within(file, entries).map_err(InstanceError::Invalid)?;
+    memory::check_instance(&inst, work, limit)?;
+    Ok(inst)
 }
 
 /// Reads a text file after checking its size against [`MAX_FILE_BYTES`].

@@ -7,7 +7,8 @@ use serde_json::Number;
 use crate::model::problem::Problems;
 use crate::model::raw::PerSlot;
 
-pub(super) fn as_count(n: &Number) -> Option<u64> {
+/// A JSON number as a count, when it is a non-negative integer (`8.0` included).
+pub(crate) fn as_count(n: &Number) -> Option<u64> {
     if let Some(v) = n.as_u64() {
         return Some(v);
     }

@@ -17,9 +17,12 @@ use objective::{check_objective, presence_weights};
 use requirements::check_min_patrol;
 use travel::check_travel;
 
+pub(crate) use checker::as_count as checker_count;
+
 use super::instance::*;
 use super::problem::{Problem, Problems};
 use super::raw::*;
+use crate::geo::reach::MAX_RELATION_ENTRIES;
 use crate::geo::{Node, Reach};
 
 /// Most slots in a horizon (two weeks of minutes).
@@ -33,18 +36,29 @@ pub const MAX_MATRIX_IDS: usize = 20_000;
 
 /// Validates a parsed file and builds the instance, or returns every problem found.
 pub fn build_instance(file: &InstanceFile) -> Result<Instance, Vec<Problem>> {
-    build_instance_from(file, || Arc::new(file.clone()))
+    build_instance_from(file, MAX_RELATION_ENTRIES, || Arc::new(file.clone()))
 }
 
 /// Validates an owned file and builds the instance (the file is kept, not copied).
 pub fn build_instance_owned(file: InstanceFile) -> Result<Instance, Vec<Problem>> {
+    build_instance_owned_within(file, MAX_RELATION_ENTRIES)
+}
+
+/// [`build_instance_owned`] with at most `max_relation_entries` entries in the reach,
+/// hop and cover lists (capped at [`MAX_RELATION_ENTRIES`]), so that a memory limit
+/// also bounds what validation itself builds.
+pub fn build_instance_owned_within(
+    file: InstanceFile,
+    max_relation_entries: usize,
+) -> Result<Instance, Vec<Problem>> {
     let file = Arc::new(file);
-    build_instance_from(&file, || Arc::clone(&file))
+    build_instance_from(&file, max_relation_entries, || Arc::clone(&file))
 }
 
 /// Validates `file`; `source` gives the shared copy kept by a valid instance.
 fn build_instance_from(
     file: &InstanceFile,
+    max_relation_entries: usize,
     source: impl FnOnce() -> Arc<InstanceFile>,
 ) -> Result<Instance, Vec<Problem>> {
     let mut ck = Checker {
@@ -197,16 +211,31 @@ fn build_instance_from(
     };
 
     let weight = presence_weights(&regions, &objective, slots);
-    let reach = match Reach::compute(&travel, &region_nodes, &post_nodes, &teams, &rules, &objective) {
+    let reach = match Reach::compute_within(
+        &travel,
+        &region_nodes,
+        &post_nodes,
+        &teams,
+        &rules,
+        &objective,
+        max_relation_entries,
+    ) {
         Ok(reach) => reach,
         Err(entries) => {
             return Err(vec![Problem {
                 code: "too_large",
                 path: "(instance)".into(),
-                message: format!(
-                    "reach, hop and cover lists would hold more than {entries} entries (reach, max_hop_minutes or the response standards are too wide for this many locations)"
-                ),
-                action: "set reach_minutes, or lower max_hop_minutes / response and backup minutes".into(),
+                message: if max_relation_entries < MAX_RELATION_ENTRIES {
+                    format!(
+                        "reach, hop and cover lists would hold more than {entries} entries, more than the memory limit leaves room for ({max_relation_entries} entries of 4 bytes)"
+                    )
+                } else {
+                    format!(
+                        "reach, hop and cover lists would hold more than {entries} entries (reach, max_hop_minutes or the response standards are too wide for this many locations)"
+                    )
+                },
+                action: "set reach_minutes, or lower max_hop_minutes / response and backup minutes"
+                    .into(),
             }])
         }
     };

@@ -1,0 +1,450 @@
+//! End-to-end reliability: huge but valid instances are refused with the memory estimate
+//! (exit 2) or run within the limit, failed writes are exit 1 with nothing half-written,
+//! a closed stdout is not a panic, SIGTERM and SIGINT stop a solve that then writes its
+//! best schedule.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_patrolplan");
+
+fn data(name: &str) -> String {
+    format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A valid instance on a grid of regions around Nanjing: `teams` patrol teams based in
+/// regions with full reach (no `reach_minutes`), `mobile` mobile teams at `posts` posts.
+fn grid_instance(regions: usize, slots: usize, teams: usize, posts: usize, mobile: usize) -> Value {
+    let side = (regions as f64).sqrt().ceil() as usize;
+    let loc = |i: usize| {
+        json!([
+            118.7 + 0.01 * (i % side) as f64,
+            32.0 + 0.01 * (i / side) as f64
+        ])
+    };
+    let regions_json: Vec<Value> = (0..regions)
+        .map(|i| json!({"id": format!("R{i}"), "location": loc(i), "risk": 0.1 + 0.05 * (i % 7) as f64}))
+        .collect();
+    let posts_json: Vec<Value> = (0..posts)
+        .map(|i| json!({"id": format!("P{i}"), "location": loc((i * 37) % regions), "capacity": 2}))
+        .collect();
+    let mut teams_json: Vec<Value> = (0..teams)
+        .map(|k| {
+            json!({"id": format!("T{k}"), "kind": "patrol", "members": 2,
+                   "base": format!("R{}", (k * 13) % regions), "speed_kmh": 20, "rules": "std"})
+        })
+        .collect();
+    teams_json.extend((0..mobile).map(|k| {
+        json!({"id": format!("M{k}"), "kind": "mobile", "members": 2,
+               "base": format!("P{}", k % posts.max(1)), "speed_kmh": 40, "rules": "std"})
+    }));
+    json!({
+        "format": "patrolplan.instance.v1",
+        "name": "grid",
+        "horizon": {"slot_minutes": 30, "slots": slots},
+        "regions": regions_json,
+        "posts": posts_json,
+        "shift_rules": {"std": {"min_shift_slots": 4, "max_shift_slots": 16, "min_rest_slots": 16,
+                                "max_work_slots": (slots / 3).max(16), "max_hop_minutes": 15}},
+        "teams": teams_json,
+    })
+}
+
+fn write_json(dir: &Path, name: &str, v: &Value) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_string(v).unwrap()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Exit 2, the estimate in GiB or MiB, the limit, and what to reduce.
+fn assert_refused(out: &Output, reduce: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(err.contains("needs about"), "{err}");
+    assert!(err.contains("more than the limit of"), "{err}");
+    assert!(err.contains(reduce), "expected {reduce:?} in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn the_issue_instance_is_refused_with_its_estimate() {
+    // 2,400 regions, 20,000 slots, 3,000 teams with full reach: valid, and the solve
+    // allocated past 7 GB before it aborted.
+    let dir = tempfile::tempdir().unwrap();
+    let inst = write_json(
+        dir.path(),
+        "issue.json",
+        &grid_instance(2400, 20_000, 3000, 0, 0),
+    );
+    let out_path = dir.path().join("out.json");
+    let out = run(&[
+        "solve",
+        &inst,
+        "--out",
+        out_path.to_str().unwrap(),
+        "--iterations",
+        "10",
+        "--max-memory",
+        "4G",
+    ]);
+    assert_refused(
+        &out,
+        "fewer regions (2400) or a shorter horizon (20000 slots)",
+    );
+    assert!(!out_path.exists(), "nothing is written");
+    // The other commands that load it are refused too, before any big allocation.
+    for cmd in ["validate", "bound", "baseline"] {
+        let mut args = vec![cmd, inst.as_str(), "--max-memory", "512M"];
+        if cmd == "baseline" {
+            args.extend(["--out", out_path.to_str().unwrap()]);
+        }
+        assert_refused(&run(&args), "or a shorter horizon (20000 slots)");
+    }
+}
+
+#[test]
+fn many_slots_and_many_teams_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // Many slots: 300 regions over two weeks of minutes.
+    let slots = write_json(
+        dir.path(),
+        "slots.json",
+        &grid_instance(300, 20_160, 50, 0, 0),
+    );
+    assert_refused(
+        &run(&["bound", &slots, "--max-memory", "256M"]),
+        "shorter horizon",
+    );
+    // Many teams with full reach: 20,000 teams over 10,000 slots (team-slot arrays).
+    let teams = write_json(
+        dir.path(),
+        "teams.json",
+        &grid_instance(20, 10_000, 20_000, 0, 0),
+    );
+    let out_path = dir.path().join("out.json");
+    let out = run(&[
+        "solve",
+        &teams,
+        "--out",
+        out_path.to_str().unwrap(),
+        "--max-memory",
+        "1G",
+    ]);
+    assert_refused(&out, "fewer teams (20000)");
+}
+
+#[test]
+fn a_dense_matrix_is_refused_before_it_is_parsed_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 1500;
+    let mut inst = grid_instance(n, 24, 10, 0, 0);
+    let ids: Vec<String> = (0..n).map(|i| format!("R{i}")).collect();
+    let minutes: Vec<Vec<u32>> = (0..n)
+        .map(|i| (0..n).map(|j| (i.abs_diff(j) % 10) as u32).collect())
+        .collect();
+    inst["travel"] = json!({"model": "matrix", "ids": ids, "minutes": minutes});
+    let path = write_json(dir.path(), "matrix.json", &inst);
+    // The text is about 4.5 MB; parsed, the matrix alone takes 36 MB.
+    let out = run(&["validate", &path, "--max-memory", "24M"]);
+    assert_refused(&out, "split the instance");
+    // With room for it, the matrix is the largest part and is named.
+    let out = run(&["validate", &path, "--max-memory", "50M"]);
+    assert_refused(&out, "fewer travel matrix ids (1500)");
+    // And it validates with enough memory.
+    let out = run(&["validate", &path, "--max-memory", "1G"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn an_instance_that_fits_solves_within_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out.json");
+    let out = run(&[
+        "solve",
+        &data("tiny.json"),
+        "--out",
+        out_path.to_str().unwrap(),
+        "--iterations",
+        "300",
+        "--threads",
+        "1",
+        "--quiet",
+        "--max-memory",
+        "300M",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out_path.exists());
+}
+
+#[test]
+fn a_bound_that_does_not_fit_is_skipped_and_the_solve_goes_on() {
+    use patrolplan::model::memory::{estimate, Sizes, Work};
+    let dir = tempfile::tempdir().unwrap();
+    let v = grid_instance(400, 1000, 40, 0, 0);
+    let path = write_json(dir.path(), "mid.json", &v);
+    let inst = patrolplan::load_instance(&path).unwrap();
+    let sizes = Sizes::of_instance(&inst);
+    let comps = Some(patrolplan::search::components::components(&inst).len() as u64);
+    let peak = |with_bound| {
+        estimate(
+            &sizes,
+            &Work::Solve {
+                components: comps,
+                with_bound,
+            },
+            0,
+        )
+        .peak()
+    };
+    let (without, with) = (peak(false), peak(true));
+    assert!(
+        with > without,
+        "the Lagrangian bound is the largest phase here"
+    );
+    let limit = ((without + with) / 2).to_string();
+    let out_path = dir.path().join("out.json");
+    let out = run(&[
+        "solve",
+        &path,
+        "--out",
+        out_path.to_str().unwrap(),
+        "--iterations",
+        "200",
+        "--threads",
+        "1",
+        "--quiet",
+        "--max-memory",
+        &limit,
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("the upper bound would need about"), "{err}");
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    assert!(file["summary"]["bound"].is_null(), "no bound, no gap");
+}
+
+#[test]
+fn bad_max_memory_values_are_usage_errors() {
+    for bad in ["lots", "0", "4X", "-1G"] {
+        let out = run(&["validate", &data("tiny.json"), "--max-memory", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+    }
+}
+
+fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".patrolplan-"))
+        .collect()
+}
+
+#[test]
+fn a_missing_directory_is_exit_1_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("no-such-dir").join("out.json");
+    let t = target.to_str().unwrap();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["baseline", "__tiny__", "--out", t],
+        vec!["generate", "--preset", "tiny", "--out", t],
+        vec![
+            "solve",
+            "__tiny__",
+            "--out",
+            t,
+            "--iterations",
+            "50",
+            "--quiet",
+            "--no-bound",
+        ],
+    ];
+    let tiny = data("tiny.json");
+    for case in cases {
+        let args: Vec<&str> = case
+            .iter()
+            .map(|a| if *a == "__tiny__" { tiny.as_str() } else { a })
+            .collect();
+        let out = run(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(t), "the path is named: {err}");
+        assert!(err.contains("does not exist"), "{err}");
+        assert!(!target.exists());
+    }
+}
+
+#[test]
+fn a_directory_as_output_is_exit_1_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&[
+        "baseline",
+        &data("tiny.json"),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot write"), "{err}");
+    assert!(dir.path().is_dir());
+    assert!(
+        temp_files(dir.path()).is_empty(),
+        "no temporary file is left"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_is_exit_1_and_the_old_file_is_kept() {
+    // `ulimit -f` makes the write fail part-way as a full disk would (EFBIG instead of
+    // ENOSPC); SIGXFSZ is ignored by the shell so that the write returns an error.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.json");
+    std::fs::write(&target, "old contents").unwrap();
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 8; exec '{BIN}' baseline '{}' --out '{}'",
+        data("small.json"),
+        target.display()
+    );
+    let out = Command::new("sh").arg("-c").arg(&script).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(target.to_str().unwrap()), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old contents");
+    assert!(
+        temp_files(dir.path()).is_empty(),
+        "no temporary file is left"
+    );
+}
+
+/// Runs `args` with a stdout whose reader has gone away: the command starts after
+/// the reader closed the pipe, so every write gets EPIPE. Returns the exit code.
+#[cfg(unix)]
+fn with_closed_stdout(args: &[&str]) -> (Option<i32>, String) {
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let script = format!(
+        "{{ sleep 0.3; exec '{BIN}' {}; }} | (exec 0<&-; sleep 0.1); exit ${{PIPESTATUS[0]}}",
+        quoted.join(" ")
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (out.status.code(), stderr(&out))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiny = data("tiny.json");
+    let sched = dir.path().join("s.json");
+    let s = sched.to_str().unwrap();
+    let gen = dir.path().join("g.json");
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["validate", &tiny], 0),
+        (vec!["validate", &tiny, "--json"], 0),
+        (
+            vec![
+                "generate",
+                "--preset",
+                "tiny",
+                "--out",
+                gen.to_str().unwrap(),
+            ],
+            0,
+        ),
+        (
+            vec![
+                "solve",
+                &tiny,
+                "--out",
+                s,
+                "--iterations",
+                "100",
+                "--quiet",
+                "--no-bound",
+            ],
+            0,
+        ),
+        (vec!["evaluate", &tiny, s], 0),
+        (vec!["evaluate", &tiny, s, "--json"], 0),
+        (vec!["bound", &tiny, "--method", "trivial"], 0),
+        (vec!["bound", &tiny, "--method", "trivial", "--json"], 0),
+        (vec!["--help"], 0),
+    ];
+    for (args, code) in cases {
+        let (status, err) = with_closed_stdout(&args);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(status, Some(code), "{args:?}: {err}");
+    }
+}
+
+/// Starts a long solve, sends `signal` once the solve is under way, and checks that it
+/// stops soon and writes a feasible schedule.
+#[cfg(unix)]
+fn signal_stops_the_solve(signal: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out.json");
+    let mut child = Command::new(BIN)
+        .args([
+            "solve",
+            &data("small.json"),
+            "--out",
+            out_path.to_str().unwrap(),
+            "--time-limit",
+            "60",
+            "--no-bound",
+            "--quiet",
+            "--threads",
+            "1",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Instant::now();
+    let kill = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    let waited = sent.elapsed();
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(0), "{signal}: {err}");
+    assert!(waited < Duration::from_secs(30), "stopped after {waited:?}");
+    assert!(err.contains("signal received"), "{err}");
+    let eval = run(&["evaluate", &data("small.json"), out_path.to_str().unwrap()]);
+    assert_eq!(
+        eval.status.code(),
+        Some(0),
+        "the written schedule is feasible"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_a_solve_which_writes_its_best_schedule() {
+    signal_stops_the_solve("TERM");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_stops_a_solve_which_writes_its_best_schedule() {
+    signal_stops_the_solve("INT");
+}
