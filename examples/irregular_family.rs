@@ -4,7 +4,7 @@
 //! ```sh
 //! cargo run --release --example irregular_family -- tiny 1 70 /tmp/family
 //! cargo run --release --example irregular_family -- small 1 6 /tmp/family
-//! cargo run --release --example irregular_family -- covering 1 8 /tmp/family
+//! cargo run --release --example irregular_family -- covering 1 12 /tmp/family
 //! ```
 //! Arguments: size (`tiny`, `small`, `covering`), first seed, last seed (inclusive),
 //! output directory. Files are named `<size>-<seed>.json`.

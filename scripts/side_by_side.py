@@ -89,6 +89,19 @@ def fmt(r):
     return f"{r['total']:.3f}"
 
 
+HEADER = ("| instance | limit s | patrolplan | CP-SAT | CP-SAT status | optimum | patrolplan / CP-SAT "
+          "| patrolplan / optimum |\n|---|---|---|---|---|---|---|---|")
+
+
+def row_text(name, limit, pp, cp, opt):
+    def ok(r):
+        return r["total"] is not None and r["feasible"]
+    vs_cp = f"{pp['total'] / cp['total']:.4f}" if ok(pp) and ok(cp) and cp["total"] > 0 else "-"
+    vs_opt = f"{pp['total'] / opt:.4f}" if ok(pp) and opt else "-"
+    return (f"| {name} | {limit} | {fmt(pp)} | {fmt(cp)} | {cp['status']} | "
+            f"{'-' if opt is None else f'{opt:.3f}'} | {vs_cp} | {vs_opt} |")
+
+
 def natural(path):
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path)]
 
@@ -99,6 +112,8 @@ def main():
     ap.add_argument("--tiny", type=int, help="how many tiny instances (evenly spread)")
     ap.add_argument("--smalls", type=int, help="how many small irregular instances")
     ap.add_argument("--out", help="also write the rows as JSON here")
+    ap.add_argument("--table-from", metavar="ROWS",
+                    help="print the table of an earlier run's --out file (with today's optima.json) and stop")
     args = ap.parse_args()
     optima = {}
     opt_path = os.path.join(DATA, "optima.json")
@@ -107,6 +122,13 @@ def main():
             for rec in json.load(f)["instances"]:
                 if rec.get("optimum") is not None:
                     optima[rec["file"]] = rec["optimum"]
+    if args.table_from:
+        with open(args.table_from) as f:
+            old_rows = json.load(f)
+        print(HEADER)
+        for r in old_rows:
+            print(row_text(r["instance"], r["limit"], r["patrolplan"], r["cpsat"], optima.get(r["instance"])))
+        return
     tiny = sorted(glob.glob(os.path.join(DATA, "tiny-*.json")), key=natural)
     smalls = sorted(glob.glob(os.path.join(DATA, "small-*.json")), key=natural)
     if args.plan == "quick":
@@ -123,8 +145,7 @@ def main():
     print(f"# side by side, {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, "
           f"git {subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}, "
           f"load at start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}", flush=True)
-    print("| instance | limit s | patrolplan | CP-SAT | CP-SAT status | optimum | patrolplan / CP-SAT | patrolplan / optimum |")
-    print("|---|---|---|---|---|---|---|---|", flush=True)
+    print(HEADER, flush=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for inst, limits in plan:
@@ -134,11 +155,7 @@ def main():
                 pp = run_patrolplan(inst, peer_inst, limit, tmp)
                 cp = run_cpsat(peer_inst, limit, tmp)
                 opt = optima.get(name)
-                ok = lambda r: r["total"] is not None and r["feasible"]
-                vs_cp = f"{pp['total'] / cp['total']:.4f}" if ok(pp) and ok(cp) and cp["total"] > 0 else "-"
-                vs_opt = f"{pp['total'] / opt:.4f}" if ok(pp) and opt else "-"
-                print(f"| {name} | {limit} | {fmt(pp)} | {fmt(cp)} | {cp['status']} | "
-                      f"{'-' if opt is None else f'{opt:.3f}'} | {vs_cp} | {vs_opt} |", flush=True)
+                print(row_text(name, limit, pp, cp, opt), flush=True)
                 rows.append({"instance": name, "limit": limit, "patrolplan": pp, "cpsat": cp, "optimum": opt})
     load = os.getloadavg()
     print(f"\nload at end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")

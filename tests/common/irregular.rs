@@ -592,13 +592,19 @@ fn draw_witness(
 /// a backup term where `backup_weight > 0`).
 pub fn covering(seed: u64) -> Value {
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ 0x5eed);
-    // Seeds 1-4: 30-60 demand points; from 5 on the sizes of the classic sets
-    // (55 to 324 points, 3-15 facilities).
+    // Seeds 1-4: 30-60 demand points; 5-8 the sizes of the classic sets (55 to 324
+    // points, 3-15 facilities); from 9 on up to 818 points.
     let (n_regions, n_posts, n_teams) = if seed <= 4 {
         (
             rng.random_range(30..=60usize),
             rng.random_range(10..=20usize),
             rng.random_range(2..=6usize),
+        )
+    } else if seed >= 9 {
+        (
+            rng.random_range(400..=818usize),
+            rng.random_range(40..=100usize),
+            rng.random_range(3..=15usize),
         )
     } else {
         (
