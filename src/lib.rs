@@ -37,10 +37,12 @@
 pub mod bound;
 pub mod cli;
 pub mod construct;
+pub mod events;
 pub mod generate;
 pub mod geo;
 pub mod model;
 pub mod pipeline;
+pub mod replan;
 pub mod report;
 pub mod schedule;
 pub mod search;

@@ -1,4 +1,4 @@
-//! `patrolplan evaluate INSTANCE SCHEDULE [--json]`.
+//! `patrolplan evaluate INSTANCE SCHEDULE [--events E --previous OLD] [--json]`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -9,11 +9,14 @@ use clap::Args;
 use serde_json::json;
 
 use super::memory::{file_bytes, load, MemoryArgs};
+use super::replan::load_replan_inputs;
 use super::{CommandResult, Failure};
 use crate::construct::baseline;
 use crate::model::memory::Work;
 use crate::report::{comparison_rows, render_comparison};
-use crate::schedule::{evaluate, evaluate_input, load_schedule_input, Evaluation, Rule};
+use crate::schedule::{
+    evaluate, evaluate_input, evaluate_replan, load_schedule_input, Evaluation, Rule,
+};
 
 /// Arguments of `evaluate`.
 #[derive(Debug, Args)]
@@ -27,6 +30,13 @@ pub struct EvaluateArgs {
     json: bool,
     #[command(flatten)]
     memory: MemoryArgs,
+    /// Events file (patrolplan.events.v1): judge SCHEDULE as a re-plan of --previous
+    /// after these events (MODEL.md section 9).
+    #[arg(long, requires = "previous")]
+    events: Option<PathBuf>,
+    /// The schedule that was re-planned (with --events).
+    #[arg(long, requires = "events")]
+    previous: Option<PathBuf>,
 }
 
 /// The `--json` object: the evaluation's fields in contract order, then the baseline's.
@@ -46,10 +56,23 @@ pub fn run(args: EvaluateArgs) -> CommandResult {
         schedule_bytes: file_bytes(&args.schedule),
     };
     let instance = load(&args.instance, &args.memory, work)?;
-    let input = load_schedule_input(&instance, &args.schedule)
-        .with_context(|| format!("schedule {}", args.schedule.display()))
-        .map_err(Failure::BadInput)?;
-    let eval = evaluate_input(&instance, &input);
+    let (instance, eval) = match (&args.events, &args.previous) {
+        (Some(events), Some(previous)) => {
+            let (_, events, updated) = load_replan_inputs(&instance, previous, events)?;
+            let input = load_schedule_input(&updated, &args.schedule)
+                .with_context(|| format!("schedule {}", args.schedule.display()))
+                .map_err(Failure::BadInput)?;
+            let eval = evaluate_replan(&updated, &input, &events.1);
+            (updated, eval)
+        }
+        _ => {
+            let input = load_schedule_input(&instance, &args.schedule)
+                .with_context(|| format!("schedule {}", args.schedule.display()))
+                .map_err(Failure::BadInput)?;
+            let eval = evaluate_input(&instance, &input);
+            (instance, eval)
+        }
+    };
     let base = evaluate(&instance, &baseline(&instance));
     if args.json {
         let out = JsonOut {

@@ -22,6 +22,7 @@ mod generate;
 pub mod memory;
 pub mod output;
 pub mod signals;
+mod replan;
 mod solve;
 mod validate;
 
@@ -51,6 +52,8 @@ enum Command {
     Bound(bound::BoundArgs),
     /// Optimise a schedule: first feasible, then improved until the limit (progress on stderr).
     Solve(solve::SolveArgs),
+    /// Re-plan a schedule from `now` after dispatch events (history and pins kept).
+    Replan(replan::ReplanArgs),
 }
 
 /// How a command failed.
@@ -92,6 +95,7 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Bound(args) => bound::run(args),
         Command::Solve(args) => solve::run(args),
+        Command::Replan(args) => replan::run(args),
     };
     match result {
         Ok(code) => code,

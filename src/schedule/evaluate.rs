@@ -45,7 +45,7 @@ fn evaluate_parts(
     input: Option<&ScheduleInput>,
 ) -> Evaluation {
     let occ = Occupancy::new(instance, schedule);
-    let violations = check_all(instance, schedule, &occ, input);
+    let violations = check_all(instance, schedule, &occ, input, None);
     let cov = coverage(instance, &occ);
     Evaluation {
         feasible: violations.is_empty(),

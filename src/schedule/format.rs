@@ -54,8 +54,9 @@ pub struct TeamShifts {
 pub struct ShiftEntry {
     /// First slot.
     pub start: Slot,
-    /// Region id (patrol team) or post id (mobile team) per slot.
-    pub at: Vec<String>,
+    /// Region id (patrol team) or post id (mobile team) per slot; `null` (`None`) for a
+    /// dispatched team on duty at an incident (MODEL.md section 9).
+    pub at: Vec<Option<String>>,
 }
 
 /// One thing that makes a file unreadable as a schedule.
@@ -254,6 +255,9 @@ pub fn resolve_schedule_file(
                 .iter()
                 .enumerate()
                 .map(|(i, id)| {
+                    let Some(id) = id else {
+                        return Shift::NULL;
+                    };
                     own.get(id.as_str()).copied().unwrap_or_else(|| {
                         let slot = shift.start.saturating_add(i);
                         input.unresolved.push(UnresolvedLocation {
@@ -304,8 +308,9 @@ pub fn to_schedule_file(
                             .at
                             .iter()
                             .map(|&l| match l as usize {
-                                l if l < n => instance.location_id(team.kind, l).to_string(),
-                                l => format!("#{l}"),
+                                _ if l == Shift::NULL => None,
+                                l if l < n => Some(instance.location_id(team.kind, l).to_string()),
+                                l => Some(format!("#{l}")),
                             })
                             .collect(),
                     })

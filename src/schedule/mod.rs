@@ -6,6 +6,7 @@ pub mod format;
 pub mod kpi;
 mod occupancy;
 pub mod plan;
+pub mod replan;
 mod rules;
 pub mod score;
 pub mod violation;
@@ -18,6 +19,10 @@ pub use format::{
     UnknownTeam, UnresolvedLocation, SCHEDULE_FORMAT,
 };
 pub use kpi::{ByKind, Kpis, Spread};
-pub use plan::{Schedule, Shift};
+pub use plan::{Cell, Schedule, Shift};
+pub use replan::{
+    count_changes, evaluate_replan, evaluate_replan_schedule, objective_from, ReplanRules,
+    TeamRange,
+};
 pub use score::ObjectiveParts;
 pub use violation::{Rule, Violation};

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use super::format::{ScheduleInput, UnknownTeam};
 use super::occupancy::Occupancy;
-use super::plan::Schedule;
+use super::plan::{Schedule, Shift};
+use super::replan::ReplanRules;
 use super::violation::{Rule, Violation};
 use crate::model::{Instance, Slot, TeamIdx, TeamKind};
 
@@ -19,6 +20,7 @@ pub(crate) fn check_all(
     schedule: &Schedule,
     occ: &Occupancy,
     input: Option<&ScheduleInput>,
+    replan: Option<&ReplanRules>,
 ) -> Vec<Violation> {
     let unresolved: UnresolvedIds = input
         .map(|i| {
@@ -31,7 +33,7 @@ pub(crate) fn check_all(
     let mut out = Vec::new();
     for (k, shifts) in schedule.shifts.iter().enumerate() {
         if k < instance.teams().len() {
-            check_team(instance, k, shifts, occ, &unresolved, &mut out);
+            check_team(instance, k, shifts, occ, &unresolved, replan, &mut out);
         } else {
             for shift in shifts {
                 for i in 0..shift.at.len() {
@@ -81,9 +83,10 @@ fn violation(
 fn check_team(
     instance: &Instance,
     k: TeamIdx,
-    shifts: &[super::plan::Shift],
+    shifts: &[Shift],
     occ: &Occupancy,
     unresolved: &UnresolvedIds,
+    replan: Option<&ReplanRules>,
     out: &mut Vec<Violation>,
 ) {
     let team = &instance.teams()[k];
@@ -101,7 +104,10 @@ fn check_team(
     let mut hop_cache: Option<(usize, u32, f64)> = None;
     for (j, shift) in shifts.iter().enumerate() {
         let len = shift.at.len();
-        if len < rules.min_shift_slots || len > rules.max_shift_slots {
+        // Section 9: a shift cut by an `unavailable` event may be short.
+        let cut =
+            len < rules.min_shift_slots && replan.is_some_and(|r| r.cut_allowed(k, shift.end()));
+        if (len < rules.min_shift_slots && !cut) || len > rules.max_shift_slots {
             out.push(v(
                 Rule::ShiftLength,
                 Some(shift.start),
@@ -145,6 +151,19 @@ fn check_team(
                     )
                 };
                 out.push(v(Rule::Availability, Some(s), here(), why));
+            }
+            if l == Shift::NULL {
+                // Dispatched: worked, but no location, so no reach or hop check.
+                if !replan.is_some_and(|r| r.null_allowed(k, s)) {
+                    out.push(v(
+                        Rule::LocationKind,
+                        Some(s),
+                        None,
+                        "null (dispatched, no location) outside a dispatched range of the team"
+                            .into(),
+                    ));
+                }
+                continue;
             }
             if (l as usize) >= n_locations {
                 out.push(v(
@@ -233,7 +252,7 @@ fn unknown_team(team: &UnknownTeam, out: &mut Vec<Violation>) {
                 Rule::LocationKind,
                 Some(team.id.clone()),
                 Some(shift.start.saturating_add(i)),
-                Some(id.clone()),
+                id.clone(),
                 format!("team {:?} does not exist in the instance", team.id),
             ));
         }

@@ -28,10 +28,16 @@ pub enum Rule {
     PostCapacity,
     /// A volunteer team's region has a professional patrol team in the same slot.
     VolunteerEscort,
+    /// A re-plan equals the previous schedule in every slot before `now` (section 9).
+    History,
+    /// A re-plan equals the previous schedule in every team-slot of a `pin` (section 9).
+    Pin,
+    /// A re-plan changes at most `max_changes` team-slots from `now` on (section 9).
+    MaxChanges,
 }
 
 impl Rule {
-    /// Every rule, in the contract's order.
+    /// Every rule of section 4, in the contract's order.
     pub const ALL: [Rule; 10] = [
         Rule::Availability,
         Rule::Reach,
@@ -44,6 +50,9 @@ impl Rule {
         Rule::PostCapacity,
         Rule::VolunteerEscort,
     ];
+
+    /// The rules section 9 adds for a re-planned schedule.
+    pub const REPLAN: [Rule; 3] = [Rule::History, Rule::Pin, Rule::MaxChanges];
 
     /// The contract's name of the rule, for example `post_capacity`.
     pub fn name(self) -> &'static str {
@@ -58,6 +67,9 @@ impl Rule {
             Rule::MinPatrol => "min_patrol",
             Rule::PostCapacity => "post_capacity",
             Rule::VolunteerEscort => "volunteer_escort",
+            Rule::History => "history",
+            Rule::Pin => "pin",
+            Rule::MaxChanges => "max_changes",
         }
     }
 }

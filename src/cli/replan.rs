@@ -1,0 +1,153 @@
+//! `patrolplan replan INSTANCE SCHEDULE --events EVENTS --out FILE [--time-limit SECS]
+//! [--seed N]` (MODEL.md sections 8 and 9), and the loading shared with
+//! `evaluate --events --previous`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use clap::Args;
+use serde_json::json;
+
+use super::{CommandResult, Failure};
+use crate::events::{parse_events, Events};
+use crate::model::{load_instance, read_bounded, Instance};
+use crate::replan::{ReplanError, ReplanOptions, Replanner};
+use crate::schedule::{
+    load_schedule_input, to_schedule_file, write_schedule_file, ReplanRules, Schedule,
+};
+
+/// Arguments of `replan`.
+#[derive(Debug, Args)]
+pub struct ReplanArgs {
+    /// Instance file (patrolplan.instance.v1 JSON), as before the events.
+    instance: PathBuf,
+    /// The schedule being re-planned (patrolplan.schedule.v1 JSON).
+    schedule: PathBuf,
+    /// Events file (patrolplan.events.v1 JSON).
+    #[arg(long)]
+    events: PathBuf,
+    /// Where to write the re-planned schedule, atomically.
+    #[arg(long)]
+    out: PathBuf,
+    /// Time limit of the re-optimisation from `now` on, in seconds.
+    #[arg(long, default_value_t = 1.0)]
+    time_limit: f64,
+    /// Seed of the re-optimisation's random choices.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Skip the upper bound (no gap is reported).
+    #[arg(long)]
+    no_bound: bool,
+}
+
+/// Loads the previous schedule (bad input if it does not read cleanly against the
+/// instance), the events (validated against both) and the updated instance.
+pub(super) fn load_replan_inputs(
+    instance: &Instance,
+    previous: &Path,
+    events: &Path,
+) -> Result<(Schedule, (Events, ReplanRules), Instance), Failure> {
+    let prev = load_schedule_input(instance, previous)
+        .with_context(|| format!("previous schedule {}", previous.display()))
+        .map_err(Failure::BadInput)?;
+    let mut unread: Vec<String> = prev
+        .unresolved
+        .iter()
+        .map(|u| {
+            format!(
+                "team {:?} slot {}: {:?} is not a location of the team's kind",
+                instance.teams()[u.team].id,
+                u.slot,
+                u.id
+            )
+        })
+        .collect();
+    unread.extend(
+        prev.unknown_teams
+            .iter()
+            .map(|t| format!("team {:?} is not in the instance", t.id)),
+    );
+    if !unread.is_empty() {
+        return Err(Failure::BadInput(anyhow::anyhow!(
+            "previous schedule {} cannot be re-planned:\n  {}",
+            previous.display(),
+            unread.join("\n  ")
+        )));
+    }
+    let text = read_bounded(events)
+        .with_context(|| format!("events {}", events.display()))
+        .map_err(Failure::BadInput)?;
+    let parsed = parse_events(&text, instance, &prev.schedule)
+        .with_context(|| format!("events {}", events.display()))
+        .map_err(Failure::BadInput)?;
+    let updated = parsed
+        .apply(instance)
+        .with_context(|| format!("events {}", events.display()))
+        .map_err(Failure::BadInput)?;
+    let rules = parsed.rules(prev.schedule.clone());
+    Ok((prev.schedule, (parsed, rules), updated))
+}
+
+/// Re-plans, writes the new schedule with its summary.
+pub fn run(args: ReplanArgs) -> CommandResult {
+    if !(args.time_limit.is_finite() && args.time_limit > 0.0) {
+        return Err(Failure::BadInput(anyhow::anyhow!(
+            "--time-limit must be a positive number of seconds, got {}",
+            args.time_limit
+        )));
+    }
+    let loading = Instant::now();
+    let instance = load_instance(&args.instance)
+        .with_context(|| format!("instance {}", args.instance.display()))
+        .map_err(Failure::BadInput)?;
+    let (previous, (events, _), _) = load_replan_inputs(&instance, &args.schedule, &args.events)?;
+    let load_ms = loading.elapsed().as_millis() as u64;
+    let limit = Duration::from_secs_f64(args.time_limit);
+    let mut replanner = Replanner::new(instance, previous).with_options(ReplanOptions {
+        time_limit: limit,
+        seed: args.seed,
+        bound_time: (!args.no_bound).then(|| limit.mul_f64(crate::pipeline::DEFAULT_BOUND_SHARE)),
+        verify: true,
+    });
+    let replan = match replanner.apply(&events) {
+        Ok(r) => r,
+        Err(e @ ReplanError::Events(_)) => return Err(Failure::BadInput(e.into())),
+        Err(e @ ReplanError::Infeasible(_)) => return Err(Failure::Unwanted(e.into())),
+    };
+    let updated = replanner.instance();
+    let summary = json!({
+        "objective": replan.objective_total,
+        "bound": replan.bound,
+        "gap": replan.gap,
+        "proven_optimal": crate::pipeline::prove_optimal(replan.objective_total.total, replan.bound),
+        "now": events.now,
+        "changes": replan.changes,
+        "changed_teams": replan.changed_teams,
+        "max_changes": events.max_changes,
+        "objective_before": replan.objective_before,
+        "objective_after": replan.objective_after,
+        "solver": {
+            "seed": args.seed,
+            "elapsed_ms": replan.elapsed.as_millis() as u64,
+            "first_feasible_ms": replan.first_feasible.as_millis() as u64,
+            "move_ups": replan.move_ups,
+            "load_ms": load_ms,
+            "version": env!("CARGO_PKG_VERSION"),
+        },
+    });
+    let file = to_schedule_file(updated, &replan.schedule, Some(summary));
+    write_schedule_file(&args.out, &file)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!(
+        "re-planned from slot {}: {} change(s) in {} team(s); objective from now on {:.4} -> {:.4}; {} ms",
+        events.now,
+        replan.changes,
+        replan.changed_teams.len(),
+        replan.objective_before.total,
+        replan.objective_after.total,
+        replan.elapsed.as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
