@@ -640,7 +640,7 @@ impl<'a> Work<'a> {
                         best = Some((cost.0, cost.1, k, row));
                     }
                 }
-                Cell::Off => {
+                Cell::Off if !t.volunteer => {
                     if let Some((n, row)) = self.new_work(k, r, s) {
                         if best.as_ref().is_none_or(|b| n < b.0) {
                             best = Some((n, 0.0, k, row));
@@ -667,36 +667,54 @@ impl<'a> Work<'a> {
         let mut best: Option<(usize, Vec<Cell>)> = None;
         let len = rules.min_shift_slots.max(1);
         let lo = s.saturating_sub(len - 1).max(self.now);
-        let row = &self.rows[k];
-        // New shifts of the shortest length holding `s`, and extensions of the shift
-        // before `s` (from its end) or after it (to its start).
-        let mut spans: Vec<(usize, usize)> =
-            (lo..=s).map(|a| (a, (a + len).min(self.slots))).collect();
-        if let Some(e) = (self.now..s).rev().find(|&x| row[x] != Cell::Off) {
-            spans.push((e + 1, s + 1));
-        }
-        if let Some(b) = (s + 1..self.slots).find(|&x| row[x] != Cell::Off) {
-            spans.push((s, b));
-        }
-        for (a, b) in spans {
-            if b <= s || a > s {
+        // The team's row as it is, and with one of its future shifts taken away (the
+        // shift moves to `s`, which frees its work budget and rest).
+        let mut bases: Vec<(usize, Vec<Cell>)> = vec![(0, self.rows[k].clone())];
+        for (a, b) in runs(&self.rows[k]) {
+            if a < self.now || (a..b).contains(&s) || (a..b).any(|x| self.is_fixed(k, x)) {
                 continue;
             }
-            let mut row = self.rows[k].clone();
-            let mut n = 0;
-            let mut ok = true;
-            for x in a..b {
-                if row[x] == Cell::Off {
-                    if self.is_fixed(k, x) {
-                        ok = false;
-                        break;
-                    }
-                    row[x] = Cell::At(r);
-                    n += 1;
-                }
+            let free = (a..b).all(|x| match self.rows[k][x] {
+                Cell::At(l) => self.may_leave(k, l, x),
+                _ => false,
+            });
+            if free {
+                let mut row = self.rows[k].clone();
+                row[a..b].fill(Cell::Off);
+                bases.push((b - a, row));
             }
-            if ok && self.row_ok(k, &row) && best.as_ref().is_none_or(|(m, _)| n < *m) {
-                best = Some((n, row));
+        }
+        for (removed, base) in bases {
+            // New shifts of the shortest length holding `s`, and extensions of the shift
+            // before `s` (from its end) or after it (to its start).
+            let mut spans: Vec<(usize, usize)> =
+                (lo..=s).map(|a| (a, (a + len).min(self.slots))).collect();
+            if let Some(e) = (self.now..s).rev().find(|&x| base[x] != Cell::Off) {
+                spans.push((e + 1, s + 1));
+            }
+            if let Some(b) = (s + 1..self.slots).find(|&x| base[x] != Cell::Off) {
+                spans.push((s, b));
+            }
+            for (a, b) in spans {
+                if b <= s || a > s {
+                    continue;
+                }
+                let mut row = base.clone();
+                let mut n = removed;
+                let mut ok = true;
+                for (x, c) in row.iter_mut().enumerate().take(b).skip(a) {
+                    if *c == Cell::Off {
+                        if self.is_fixed(k, x) {
+                            ok = false;
+                            break;
+                        }
+                        *c = Cell::At(r);
+                        n += 1;
+                    }
+                }
+                if ok && self.row_ok(k, &row) && best.as_ref().is_none_or(|(m, _)| n < *m) {
+                    best = Some((n, row));
+                }
             }
         }
         best

@@ -222,8 +222,8 @@ fn replan_violations(
             }
         }
         for d in rules.dispatched.iter().filter(|d| d.team == k) {
-            for s in d.from..d.to.min(slots) {
-                if new[s] != Cell::Null {
+            for (s, &c) in new.iter().enumerate().take(d.to.min(slots)).skip(d.from) {
+                if c != Cell::Null {
                     push(
                         Rule::LocationKind,
                         s,
@@ -231,7 +231,7 @@ fn replan_violations(
                             "dispatched {}..{}: must be null (on duty at the incident), is {}",
                             d.from,
                             d.to,
-                            describe(instance, k, new[s])
+                            describe(instance, k, c)
                         ),
                     );
                 }

@@ -1,0 +1,359 @@
+//! Re-planning (MODEL.md section 9): every event type, history and pins kept, the change
+//! budget, each re-plan judged feasible by the evaluator's section 9 rules, and the
+//! objective from `now` on not worse when the old plan is still feasible.
+
+use std::process::Command;
+
+use patrolplan::events::parse_events;
+use patrolplan::model::TeamKind;
+use patrolplan::replan::{ReplanOptions, Replanner};
+use patrolplan::schedule::{
+    evaluate, evaluate_replan_schedule, objective_from, read_schedule, to_schedule_file,
+    write_schedule_file, Cell, Rule, Schedule, Shift,
+};
+use patrolplan::{load_instance, Instance, Solver};
+
+const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/small.json");
+
+fn small() -> (Instance, Schedule) {
+    let inst = load_instance(SMALL).unwrap();
+    let plan = Solver::new(&inst)
+        .seed(3)
+        .iterations(20_000)
+        .threads(1)
+        .solve()
+        .unwrap()
+        .schedule;
+    (inst, plan)
+}
+
+fn options() -> ReplanOptions {
+    ReplanOptions {
+        time_limit: std::time::Duration::from_millis(150),
+        seed: 1,
+        bound_time: None,
+        verify: true,
+    }
+}
+
+/// Teams of `kind` working in slot `s` (with their shift's range), in index order.
+fn working(
+    inst: &Instance,
+    plan: &Schedule,
+    kind: TeamKind,
+    s: usize,
+) -> Vec<(usize, usize, usize)> {
+    (0..inst.teams().len())
+        .filter(|&k| inst.teams()[k].kind == kind)
+        .filter_map(|k| {
+            plan.shifts[k]
+                .iter()
+                .find(|sh| sh.start <= s && s < sh.end())
+                .map(|sh| (k, sh.start, sh.end()))
+        })
+        .collect()
+}
+
+fn events_json(
+    inst: &Instance,
+    now: usize,
+    events: &[String],
+    max_changes: Option<usize>,
+) -> String {
+    format!(
+        r#"{{"format":"patrolplan.events.v1","instance":"{}","now":{now},"events":[{}]{}}}"#,
+        inst.name(),
+        events.join(","),
+        max_changes.map_or(String::new(), |m| format!(r#","max_changes":{m}"#))
+    )
+}
+
+/// Re-plans and checks every section 9 promise by the evaluator and by hand.
+fn check_replan(inst: &Instance, plan: &Schedule, json: &str) -> patrolplan::replan::Replan {
+    let events = parse_events(json, inst, plan).expect("valid events");
+    let updated = events.apply(inst).expect("valid updated instance");
+    let rules = events.rules(plan.clone());
+    let mut rp = Replanner::new(inst.clone(), plan.clone()).with_options(options());
+    let out = rp.apply(&events).expect("a feasible re-plan");
+    let referee = evaluate_replan_schedule(&updated, &out.schedule, &rules);
+    assert!(
+        referee.feasible,
+        "{:?}",
+        &referee.violations[..referee.violations.len().min(5)]
+    );
+    let slots = inst.slots();
+    for k in 0..inst.teams().len() {
+        let (a, b) = (plan.row(k, slots), out.schedule.row(k, slots));
+        assert_eq!(a[..events.now], b[..events.now], "history of team {k}");
+        for p in rules.pins.iter().filter(|p| p.team == k) {
+            assert_eq!(a[p.from..p.to], b[p.from..p.to], "pin of team {k}");
+        }
+        for d in rules.dispatched.iter().filter(|d| d.team == k) {
+            assert!(b[d.from..d.to].iter().all(|c| *c == Cell::Null));
+        }
+    }
+    if let Some(m) = events.max_changes {
+        assert!(out.changes <= m, "{} changes, budget {m}", out.changes);
+    }
+    // The reported numbers are the evaluator's.
+    let after = objective_from(&updated, &out.schedule, events.now);
+    assert_eq!(after.total, out.objective_after.total);
+    let before = objective_from(&updated, plan, events.now);
+    assert_eq!(before.total, out.objective_before.total);
+    out
+}
+
+#[test]
+fn a_dispatch_nulls_the_team_and_moves_up_the_others() {
+    let (inst, plan) = small();
+    let now = 20;
+    let mobile = working(&inst, &plan, TeamKind::Mobile, now);
+    let (k, _, end) = mobile[0];
+    let to = end.min(now + 3);
+    let ev = format!(
+        r#"{{"type":"dispatched","team":"{}","from":{now},"to":{to}}}"#,
+        inst.teams()[k].id
+    );
+    let out = check_replan(
+        &inst,
+        &plan,
+        &events_json(&inst, now, std::slice::from_ref(&ev), None),
+    );
+    assert!(out.move_ups <= 3 * (to - now));
+    // A budget of 0: only the dispatch itself changes (it does not count).
+    let out0 = check_replan(&inst, &plan, &events_json(&inst, now, &[ev], Some(0)));
+    assert_eq!(out0.changes, 0);
+    assert_eq!(out0.move_ups, 0);
+}
+
+#[test]
+fn a_drop_out_is_cut_and_repaired() {
+    let (inst, plan) = small();
+    let now = 10;
+    let patrol = working(&inst, &plan, TeamKind::Patrol, now + 1);
+    let evs: Vec<String> = patrol
+        .iter()
+        .take(2)
+        .map(|&(k, _, _)| {
+            format!(
+                r#"{{"type":"unavailable","team":"{}","from":{},"to":{}}}"#,
+                inst.teams()[k].id,
+                now + 1,
+                inst.slots()
+            )
+        })
+        .collect();
+    check_replan(&inst, &plan, &events_json(&inst, now, &evs, None));
+    check_replan(&inst, &plan, &events_json(&inst, now, &evs, Some(40)));
+}
+
+#[test]
+fn a_new_requirement_is_met() {
+    let (inst, plan) = small();
+    let now = 12;
+    // The region with the most patrol presence nearby but none in the requirement slots.
+    let slots = inst.slots();
+    let r = (0..inst.regions().len())
+        .find(|&r| {
+            (now + 1..now + 3).all(|s| {
+                (0..inst.teams().len()).all(|k| {
+                    plan.location(k, s) != Some(r as u32)
+                        || inst.teams()[k].kind != TeamKind::Patrol
+                })
+            })
+        })
+        .unwrap_or(0);
+    let ev = format!(
+        r#"{{"type":"requirement","region":"{}","from":{},"to":{},"teams":1}}"#,
+        inst.regions()[r].id,
+        now + 1,
+        (now + 3).min(slots)
+    );
+    let out = check_replan(&inst, &plan, &events_json(&inst, now, &[ev], None));
+    assert!(out.changes >= 1, "the requirement needed a change");
+}
+
+#[test]
+fn reserves_risk_and_pins_never_lower_the_objective_from_now_on() {
+    let (inst, plan) = small();
+    let now = 16;
+    let patrol = working(&inst, &plan, TeamKind::Patrol, now);
+    let idle = (0..inst.teams().len())
+        .find(|&k| plan.shifts[k].is_empty() || plan.shifts[k].iter().all(|sh| sh.end() + 12 < now))
+        .unwrap_or(0);
+    let evs = [
+        format!(
+            r#"{{"type":"available","team":"{}","from":{now},"to":{}}}"#,
+            inst.teams()[idle].id,
+            inst.slots()
+        ),
+        format!(
+            r#"{{"type":"risk","region":"{}","from":{now},"to":{},"factor":4}}"#,
+            inst.regions()[1].id,
+            now + 6
+        ),
+        format!(
+            r#"{{"type":"pin","team":"{}","from":{now},"to":{}}}"#,
+            inst.teams()[patrol[0].0].id,
+            now + 4
+        ),
+    ];
+    for (i, ev) in evs.iter().enumerate() {
+        for budget in [None, Some(5)] {
+            let json = events_json(&inst, now, std::slice::from_ref(ev), budget);
+            let out = check_replan(&inst, &plan, &json);
+            assert!(
+                out.objective_after.total >= out.objective_before.total - 1e-9,
+                "event {i}: {} < {}",
+                out.objective_after.total,
+                out.objective_before.total
+            );
+        }
+    }
+}
+
+#[test]
+fn a_warm_replanner_applies_events_one_after_another() {
+    let (inst, plan) = small();
+    let mut rp = Replanner::new(inst.clone(), plan.clone()).with_options(options());
+    let mut from = 6;
+    for _ in 0..3 {
+        let (now, (k, _, end)) = (from..inst.slots())
+            .find_map(|s| {
+                working(&inst, rp.schedule(), TeamKind::Mobile, s)
+                    .first()
+                    .map(|w| (s, *w))
+            })
+            .expect("a mobile team works later");
+        from = now + 3;
+        let json = events_json(
+            rp.instance(),
+            now,
+            &[format!(
+                r#"{{"type":"dispatched","team":"{}","from":{now},"to":{}}}"#,
+                inst.teams()[k].id,
+                end.min(now + 2)
+            )],
+            None,
+        );
+        let previous = rp.schedule().clone();
+        let events = parse_events(&json, rp.instance(), &previous).unwrap();
+        let updated = events.apply(rp.instance()).unwrap();
+        let out = rp.apply(&events).unwrap();
+        let referee = evaluate_replan_schedule(&updated, &out.schedule, &events.rules(previous));
+        assert!(
+            referee.feasible,
+            "now {now}: {:?}",
+            referee.violations.first()
+        );
+    }
+}
+
+#[test]
+fn the_cli_replans_and_the_evaluator_judges_the_replan() {
+    let (inst, plan) = small();
+    let dir = tempfile::tempdir().unwrap();
+    let prev = dir.path().join("plan.json");
+    write_schedule_file(&prev, &to_schedule_file(&inst, &plan, None)).unwrap();
+    let now = 20;
+    let (k, _, end) = working(&inst, &plan, TeamKind::Mobile, now)[0];
+    let json = events_json(
+        &inst,
+        now,
+        &[format!(
+            r#"{{"type":"dispatched","team":"{}","from":{now},"to":{}}}"#,
+            inst.teams()[k].id,
+            end.min(now + 2)
+        )],
+        Some(10),
+    );
+    let events = dir.path().join("events.json");
+    std::fs::write(&events, &json).unwrap();
+    let new = dir.path().join("new.json");
+    let bin = env!("CARGO_BIN_EXE_patrolplan");
+    let out = Command::new(bin)
+        .args(["replan", SMALL])
+        .arg(&prev)
+        .arg("--events")
+        .arg(&events)
+        .arg("--out")
+        .arg(&new)
+        .args(["--time-limit", "0.2", "--no-bound"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&new).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for key in [
+        "changes",
+        "changed_teams",
+        "objective_before",
+        "objective_after",
+        "proven_optimal",
+    ] {
+        assert!(!file["summary"][key].is_null(), "summary lacks {key}");
+    }
+    let judge = |schedule: &std::path::Path| {
+        Command::new(bin)
+            .args(["evaluate", SMALL])
+            .arg(schedule)
+            .arg("--events")
+            .arg(&events)
+            .arg("--previous")
+            .arg(&prev)
+            .arg("--json")
+            .output()
+            .unwrap()
+    };
+    let ok = judge(&new);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+
+    // Plain `evaluate` treats the dispatched team's null as a location_kind breach.
+    let updated = parse_events(&json, &inst, &plan)
+        .unwrap()
+        .apply(&inst)
+        .unwrap();
+    let re = read_schedule(&updated, &text).unwrap();
+    let plain = evaluate(&updated, &re);
+    assert!(plain
+        .violations
+        .iter()
+        .any(|v| v.rule == Rule::LocationKind));
+
+    // Changing history, or keeping the old plan (no null), is judged infeasible.
+    let mut bad = re.clone();
+    let j = (0..inst.teams().len())
+        .find(|&j| bad.shifts[j].first().is_some_and(|sh| sh.start < now))
+        .unwrap();
+    bad.shifts[j][0].start += 0;
+    bad.shifts[j][0].at[0] = if bad.shifts[j][0].at[0] == 0 { 1 } else { 0 };
+    let bad_path = dir.path().join("bad.json");
+    write_schedule_file(&bad_path, &to_schedule_file(&updated, &bad, None)).unwrap();
+    let out = judge(&bad_path);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = v["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"history"), "{rules:?}");
+    let out = judge(&prev);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the old plan keeps the dispatched team at its post"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("location_kind"));
+    let _ = Shift::NULL;
+}
