@@ -21,8 +21,8 @@ mod evaluate;
 mod generate;
 pub mod memory;
 pub mod output;
-pub mod signals;
 mod replan;
+pub mod signals;
 mod solve;
 mod validate;
 

@@ -10,12 +10,13 @@ use anyhow::Context as _;
 use clap::Args;
 use serde_json::json;
 
+use super::output::write_file;
 use super::{CommandResult, Failure};
 use crate::events::{parse_events, Events};
 use crate::model::{load_instance, read_bounded, Instance};
 use crate::replan::{ReplanError, ReplanOptions, Replanner};
 use crate::schedule::{
-    load_schedule_input, to_schedule_file, write_schedule_file, ReplanRules, Schedule,
+    load_schedule_input, schedule_file_json, to_schedule_file, ReplanRules, Schedule,
 };
 
 /// Arguments of `replan`.
@@ -138,8 +139,7 @@ pub fn run(args: ReplanArgs) -> CommandResult {
         },
     });
     let file = to_schedule_file(updated, &replan.schedule, Some(summary));
-    write_schedule_file(&args.out, &file)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    write_file(&args.out, schedule_file_json(&file).as_bytes())?;
     println!(
         "re-planned from slot {}: {} change(s) in {} team(s); objective from now on {:.4} -> {:.4}; {} ms",
         events.now,

@@ -104,6 +104,7 @@ pub struct Replan {
 }
 
 /// Keeps the instance and the plan warm between re-plans.
+#[derive(Clone)]
 pub struct Replanner {
     instance: Arc<Instance>,
     schedule: Schedule,
