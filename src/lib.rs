@@ -15,6 +15,7 @@
 //!   termination, deterministic rayon portfolio, cancel token);
 //! - [`siting`]: mobile-team maximal covering with backup, and move-up;
 //! - [`bound`]: proven upper bounds (LP relaxation, Lagrangian, trivial);
+//! - [`build`]: an instance from a planner's GeoJSON/CSV data and incident records;
 //! - [`generate`]: scenario presets (tiny, small, nanjing, jiangsu);
 //! - [`pipeline`]: the one library run (baseline, bound, search, re-score) that the
 //!   CLI's `solve` calls;
@@ -35,6 +36,7 @@
 //! ```
 
 pub mod bound;
+pub mod build;
 pub mod cli;
 pub mod construct;
 pub mod events;

@@ -17,6 +17,7 @@ macro_rules! say_raw {
 
 mod baseline;
 mod bound;
+mod build;
 mod evaluate;
 mod generate;
 pub mod memory;
@@ -54,6 +55,10 @@ enum Command {
     Solve(solve::SolveArgs),
     /// Re-plan a schedule from `now` after dispatch events (history and pins kept).
     Replan(replan::ReplanArgs),
+    /// Build an instance from GeoJSON regions, CSV teams/posts/incidents (see docs/build.md).
+    Build(build::BuildArgs),
+    /// Check the risk estimate on held-out weeks of incident records (PAI, hit rates).
+    Risk(build::RiskArgs),
 }
 
 /// How a command failed.
@@ -96,6 +101,8 @@ pub fn main() -> ExitCode {
         Command::Bound(args) => bound::run(args),
         Command::Solve(args) => solve::run(args),
         Command::Replan(args) => replan::run(args),
+        Command::Build(args) => build::run(args),
+        Command::Risk(args) => build::run_risk(args),
     };
     match result {
         Ok(code) => code,
