@@ -15,6 +15,9 @@
 //! depends on the level only) times the hour given the region (multinomial, depends on
 //! the profile only), so each strength is chosen on its own factor.
 
+// Numeric kernels index several parallel arrays by the same cell and hour.
+#![allow(clippy::needless_range_loop)]
+
 use geo::{BoundingRect, ChamberlainDuquetteArea, Distance, Euclidean, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, RTreeObject, AABB};

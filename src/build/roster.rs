@@ -149,9 +149,8 @@ pub fn read_teams(
         };
         if !header_checked {
             header_checked = true;
-            if !row.has_column("base")
-                && !(row.has_column("base_lon") && row.has_column("base_lat"))
-            {
+            let point_columns = row.has_column("base_lon") && row.has_column("base_lat");
+            if !(row.has_column("base") || point_columns) {
                 report.push(
                     file,
                     Place::Line(1),

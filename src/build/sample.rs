@@ -12,6 +12,9 @@
 //! `v = mu + BRANCHING * K v`, with `K` the kernel over cells and hours of week; it is
 //! solved by fixed-point iteration and returned as [`SampleSet::truth`].
 
+// Numeric kernels index several parallel arrays by the same cell and hour.
+#![allow(clippy::needless_range_loop)]
+
 use std::fmt::Write as _;
 
 use rand::{Rng, SeedableRng};
