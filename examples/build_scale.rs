@@ -12,6 +12,9 @@
 //!   --slots 168 --out /tmp/scale/instance.json
 //! ```
 
+// The generator walks parallel per-cell arrays by index.
+#![allow(clippy::needless_range_loop)]
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -29,33 +32,61 @@ const DY: f64 = 0.010;
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().unwrap_or_else(|| "/tmp/scale".into()));
-    let records: usize = args.next().map_or(1_000_000, |s| s.parse().expect("RECORDS is a number"));
+    let records: usize = args
+        .next()
+        .map_or(1_000_000, |s| s.parse().expect("RECORDS is a number"));
     std::fs::create_dir_all(&dir)?;
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let n = COLS * ROWS;
     let id = |c: usize| format!("C{:03}{:03}", c / COLS, c % COLS);
     // Hot spots give each cell a weight (law of crime concentration: a few hot cells).
     let spots: Vec<(f64, f64, f64, f64)> = (0..120)
-        .map(|_| (rng.random_range(0.0..COLS as f64), rng.random_range(0.0..ROWS as f64), rng.random_range(0.2..1.0f64).powi(3), rng.random_range(0.5..2.5)))
+        .map(|_| {
+            (
+                rng.random_range(0.0..COLS as f64),
+                rng.random_range(0.0..ROWS as f64),
+                rng.random_range(0.2..1.0f64).powi(3),
+                rng.random_range(0.5..2.5),
+            )
+        })
         .collect();
     let weight: Vec<f64> = (0..n)
         .map(|c| {
             let (x, y) = ((c % COLS) as f64 + 0.5, (c / COLS) as f64 + 0.5);
-            0.002 + spots.iter().map(|&(sx, sy, a, s)| a * (-((x - sx).powi(2) + (y - sy).powi(2)) / (2.0 * s * s)).exp()).sum::<f64>()
+            0.002
+                + spots
+                    .iter()
+                    .map(|&(sx, sy, a, s)| {
+                        a * (-((x - sx).powi(2) + (y - sy).powi(2)) / (2.0 * s * s)).exp()
+                    })
+                    .sum::<f64>()
         })
         .collect();
     let total: f64 = weight.iter().sum();
-    let cumulative: Vec<f64> = weight.iter().scan(0.0, |acc, w| { *acc += w / total; Some(*acc) }).collect();
-    let draw = |rng: &mut ChaCha8Rng| cumulative.partition_point(|&c| c < rng.random::<f64>()).min(n - 1);
+    let cumulative: Vec<f64> = weight
+        .iter()
+        .scan(0.0, |acc, w| {
+            *acc += w / total;
+            Some(*acc)
+        })
+        .collect();
+    let draw = |rng: &mut ChaCha8Rng| {
+        cumulative
+            .partition_point(|&c| c < rng.random::<f64>())
+            .min(n - 1)
+    };
 
     let mut regions = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
     for c in 0..n {
-        let (x0, y0) = (WEST + (c % COLS) as f64 * DX, SOUTH + (c / COLS) as f64 * DY);
+        let (x0, y0) = (
+            WEST + (c % COLS) as f64 * DX,
+            SOUTH + (c / COLS) as f64 * DY,
+        );
         let (x1, y1) = (x0 + DX, y0 + DY);
         let district = format!("D{:02}", ((c % COLS) / 30) + 5 * ((c / COLS) / 40));
-        let _ = write!(
+        let _ = writeln!(
             regions,
-            "{}{{\"type\":\"Feature\",\"properties\":{{\"id\":\"{}\",\"group\":\"{district}\",\"population\":{:.0}}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[{x0:.5},{y0:.5}],[{x1:.5},{y0:.5}],[{x1:.5},{y1:.5}],[{x0:.5},{y1:.5}],[{x0:.5},{y0:.5}]]]}}}}\n",
+            "{}{{\"type\":\"Feature\",\"properties\":{{\"id\":\"{}\",\"group\":\"{district}\",\"population\":{:.0}}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[{x0:.5},{y0:.5}],[{x1:.5},{y0:.5}],[{x1:.5},{y1:.5}],[{x0:.5},{y1:.5}],[{x0:.5},{y0:.5}]]]}}}}",
             if c == 0 { "" } else { "," },
             id(c),
             2000.0 + 200000.0 * weight[c] / total * n as f64 / 100.0
@@ -69,21 +100,44 @@ fn main() -> std::io::Result<()> {
     for p in 0..2600 {
         let c = draw(&mut rng);
         post_cells.push(c);
-        let (x, y) = (WEST + ((c % COLS) as f64 + 0.5) * DX, SOUTH + ((c / COLS) as f64 + 0.5) * DY);
+        let (x, y) = (
+            WEST + ((c % COLS) as f64 + 0.5) * DX,
+            SOUTH + ((c / COLS) as f64 + 0.5) * DY,
+        );
         let _ = writeln!(posts, "P{p:04},{x:.5},{y:.5},1");
     }
     std::fs::write(dir.join("posts.csv"), posts)?;
 
-    let mut teams = String::from("id,kind,members,base,speed_kmh,reach_minutes,effectiveness,volunteer,rules,available\n");
+    let mut teams = String::from(
+        "id,kind,members,base,speed_kmh,reach_minutes,effectiveness,volunteer,rules,available\n",
+    );
     let shifts = ["06:00-14:00", "14:00-22:00", "22:00-06:00"];
     for t in 0..26_000 {
-        let _ = writeln!(teams, "JP{t:05},patrol,5,{},15,20,,,patrol-8h,{}", id(draw(&mut rng)), shifts[t % 3]);
+        let _ = writeln!(
+            teams,
+            "JP{t:05},patrol,5,{},15,20,,,patrol-8h,{}",
+            id(draw(&mut rng)),
+            shifts[t % 3]
+        );
     }
     for t in 0..1_600 {
-        let _ = writeln!(teams, "VG{t:05},patrol,5,{},5,15,0.6,true,volunteer,\"09:00-12:00;14:00-17:00\"", id(draw(&mut rng)));
+        let _ = writeln!(
+            teams,
+            "VG{t:05},patrol,5,{},5,15,0.6,true,volunteer,\"09:00-12:00;14:00-17:00\"",
+            id(draw(&mut rng))
+        );
     }
     for t in 0..1_000 {
-        let _ = writeln!(teams, "EM{t:05},mobile,6,P{:04},30,20,,,standby-12h,{}", t, if t % 2 == 0 { "08:00-20:00" } else { "20:00-08:00" });
+        let _ = writeln!(
+            teams,
+            "EM{t:05},mobile,6,P{:04},30,20,,,standby-12h,{}",
+            t,
+            if t % 2 == 0 {
+                "08:00-20:00"
+            } else {
+                "20:00-08:00"
+            }
+        );
     }
     std::fs::write(dir.join("teams.csv"), teams)?;
 
@@ -105,11 +159,17 @@ fn main() -> std::io::Result<()> {
         let t = chrono::DateTime::from_timestamp(year_start + secs, 0)
             .expect("in range")
             .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid"));
-        let (x, y) = (WEST + ((c % COLS) as f64 + rng.random::<f64>()) * DX, SOUTH + ((c / COLS) as f64 + rng.random::<f64>()) * DY);
+        let (x, y) = (
+            WEST + ((c % COLS) as f64 + rng.random::<f64>()) * DX,
+            SOUTH + ((c / COLS) as f64 + rng.random::<f64>()) * DY,
+        );
         let (ty, w) = types[rng.random_range(0..3)];
         writeln!(out, "{},{x:.5},{y:.5},{ty},{w}", t.to_rfc3339())?;
     }
     out.flush()?;
-    println!("wrote {} ({n} cells, 28,600 teams, 2,600 posts, {records} incidents)", dir.display());
+    println!(
+        "wrote {} ({n} cells, 28,600 teams, 2,600 posts, {records} incidents)",
+        dir.display()
+    );
     Ok(())
 }

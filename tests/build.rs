@@ -385,8 +385,8 @@ fn cli_builds_the_sample_and_it_validates() {
     let v = bin().arg("validate").arg(&inst).output().unwrap();
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
     let loaded = patrolplan::load_instance(&inst).unwrap();
-    assert_eq!(loaded.regions.len(), 480);
-    assert_eq!(loaded.horizon.start.as_deref(), Some(SAMPLE_START));
+    assert_eq!(loaded.regions().len(), 480);
+    assert_eq!(loaded.horizon().start.as_deref(), Some(SAMPLE_START));
 }
 
 #[test]

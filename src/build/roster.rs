@@ -86,11 +86,13 @@ impl Cells<'_, '_> {
                 Some(x)
             }
             _ => {
-                let low = if min_exclusive { "(" } else { "[" };
-                self.bad(
-                    column,
-                    format!("{text:?} is not a number in {low}{min}, {max}]"),
-                );
+                let range = match (min_exclusive, max == f64::MAX) {
+                    (true, true) => format!("> {min}"),
+                    (false, true) => format!(">= {min}"),
+                    (true, false) => format!("in ({min}, {max}]"),
+                    (false, false) => format!("in [{min}, {max}]"),
+                };
+                self.bad(column, format!("{text:?} is not a number {range}"));
                 None
             }
         }
