@@ -4,14 +4,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 
+use super::output::write_file;
 use super::{CommandResult, Failure};
 use crate::build::check::check;
 use crate::build::{build, read_for_check, BuildError, BuildRequest, IncidentFit};
 use crate::generate::to_json;
-use crate::report::write_atomic;
 
 /// Arguments of `build`.
 #[derive(Debug, Args)]
@@ -157,10 +156,9 @@ pub fn run(args: BuildArgs) -> CommandResult {
         }
     }
     let json = to_json(&built.file, false);
-    write_atomic(&args.out, json.as_bytes())
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    write_file(&args.out, json.as_bytes())?;
     let f = &built.file;
-    println!(
+    say!(
         "{}: {} ({} regions, {} posts, {} teams, {} slots of {} min, {} bytes)",
         args.out.display(),
         f.name,
@@ -185,9 +183,9 @@ pub fn run_risk(args: RiskArgs) -> CommandResult {
     let (report, _) =
         check(&land, &placed, args.holdout_weeks).map_err(|e| Failure::BadInput(e.into()))?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        say!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", report.table());
+        say_raw!("{}", report.table());
     }
     Ok(ExitCode::SUCCESS)
 }
