@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use patrolplan::construct::construct;
+use patrolplan::search::construct::construct;
 use patrolplan::search::context::{Context, NONE};
 use patrolplan::search::moves::{destroy_repair, reroute};
 use patrolplan::search::ops::Scratch;
@@ -19,7 +19,7 @@ fn preset(name: &str) -> Instance {
 
 fn built<'c>(ctx: &'c Context<'c>) -> State<'c> {
     let mut st = State::new(ctx, (0..ctx.inst.teams().len()).collect());
-    construct(&mut st, &mut Scratch::default()).unwrap();
+    construct(&mut st, &mut Scratch::default(), None).unwrap();
     st
 }
 

@@ -5,10 +5,11 @@ use patrolplan::schedule::{evaluate, Schedule};
 use patrolplan::search::accept::LateAcceptance;
 use patrolplan::search::check::{assert_consistent, rule_breaches};
 use patrolplan::search::context::Context;
-use patrolplan::search::member::{Member, StopRule};
+use patrolplan::search::member::Member;
 use patrolplan::search::ops::Scratch;
 use patrolplan::search::state::State;
-use patrolplan::{construct, load_instance, Instance};
+use patrolplan::search::stop::{AnyOf, Position};
+use patrolplan::{load_instance, Instance};
 use proptest::prelude::*;
 
 fn tiny() -> Instance {
@@ -23,13 +24,13 @@ proptest! {
         let inst = tiny();
         let ctx = Context::new(&inst);
         let mut st = State::new(&ctx, (0..inst.teams().len()).collect());
-        construct::construct(&mut st, &mut Scratch::default()).unwrap();
+        patrolplan::search::construct::construct(&mut st, &mut Scratch::default(), None).unwrap();
         assert_consistent(&st, "after construction");
         let mut m = Member::new(st, seed, Box::new(LateAcceptance::new(50)));
         // Check the incremental aggregates and score from scratch after every move.
         m.full_assert_every = 1;
-        let stop = StopRule { deadline: None, cancel: Default::default() };
-        m.run(moves, &stop);
+        let stop = AnyOf::default();
+        m.run(moves, &stop, &Position::default());
         prop_assert!(rule_breaches(&m.st).is_empty());
         let mut schedule = Schedule::empty(&inst);
         m.st.write_into(&mut schedule);

@@ -45,6 +45,9 @@ pub struct SolveArgs {
     /// Skip the upper bound (no gap is reported).
     #[arg(long)]
     no_bound: bool,
+    /// Per-move statistics (tried, applied, accepted, improved, time) on stderr.
+    #[arg(long)]
+    verbose: bool,
     /// Share of the time limit given to the bound before the search starts.
     #[arg(long, default_value_t = DEFAULT_BOUND_SHARE)]
     bound_share: f64,
@@ -124,6 +127,9 @@ pub fn run(args: SolveArgs) -> CommandResult {
         }
     };
     bar.finish_and_clear();
+    if args.verbose {
+        eprint!("{}", out.stats.moves.render());
+    }
     let summary = solve_summary(&out, args.seed, load_ms);
     let writing = Instant::now();
     let file = to_schedule_file(&inst, &out.schedule, Some(summary));
@@ -157,6 +163,8 @@ pub(crate) fn solve_summary(out: &PipelineOutcome, seed: u64, load_ms: u64) -> s
             "baseline_ms": out.timings.baseline_ms,
             "bound_ms": out.timings.bound_ms,
             "search_ms": out.timings.search_ms,
+            "restarts": out.stats.restarts,
+            "moves": out.stats.moves,
             "version": env!("CARGO_PKG_VERSION"),
         },
     })

@@ -1,13 +1,7 @@
-//! Building schedules: the hand-made baseline, the solver's first feasible schedule
-//! (requirements first, then a greedy round-robin by marginal value), and repairing a
-//! warm start.
+//! The hand-made baseline schedule (what a dispatcher would do by rule of thumb), the
+//! reference every solver result is compared with. The solver's own construction lives
+//! with the search (`crate::search::construct`).
 
 pub mod baseline;
-pub mod greedy;
-pub mod requirements;
-pub mod warm;
 
 pub use baseline::baseline;
-pub use greedy::{construct, fill};
-pub use requirements::UnmetRequirement;
-pub use warm::load_warm;

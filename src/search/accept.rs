@@ -11,6 +11,10 @@ pub trait Acceptance: Send + std::fmt::Debug {
     fn accept(&mut self, current: f64, candidate: f64, rng: &mut ChaCha8Rng) -> bool;
     /// Called once per iteration after the decision with the objective now current.
     fn record(&mut self, current: f64);
+    /// Forgets the past after a restart from `current`.
+    fn reset(&mut self, current: f64) {
+        let _ = current;
+    }
 }
 
 /// Late acceptance hill climbing (Burke & Bykov): accept a candidate no worse than the
@@ -49,6 +53,10 @@ impl Acceptance for LateAcceptance {
             self.history[self.i] = current;
         }
         self.i = (self.i + 1) % self.history.capacity();
+    }
+
+    fn reset(&mut self, current: f64) {
+        self.history.iter_mut().for_each(|v| *v = current);
     }
 }
 

@@ -14,17 +14,6 @@ use super::ops::{best_window, free_gap, insert_anywhere, max_new_len, remove_run
 use super::path::{place, PathSpec};
 use super::state::State;
 
-/// The kinds of move, for statistics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MoveKind {
-    /// Best route over part of a shift.
-    Reroute,
-    /// New window for a shift.
-    Retime,
-    /// Destroy and repair around a region and time window.
-    Repair,
-}
-
 /// Reroutes a random part of a shift of local team `li` (never worsens the score).
 /// Returns false when the team has no shift and none could be added.
 pub fn reroute(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize) -> bool {
@@ -40,6 +29,13 @@ pub fn reroute(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize
     } else {
         (a, b)
     };
+    reroute_run(st, sc, li, a, b)
+}
+
+/// Reroutes local team `li` over `[a, b)` (worked slots) at its best given the others,
+/// keeping the locations where it is needed. False only on float ties with no route
+/// found (the route is then put back).
+pub fn reroute_run(st: &mut State, sc: &mut Scratch, li: usize, a: usize, b: usize) -> bool {
     let n = st.ctx.slots;
     let prev = if a > 0 { st.at(li, a - 1) } else { NONE };
     let next = if b < n { st.at(li, b) } else { NONE };
@@ -260,6 +256,19 @@ pub fn replan(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize)
     if super::exact::affordable(st, li) {
         return replan_exact(st, sc, li);
     }
+    replan_random(st, sc, rng, li, 0.5)
+}
+
+/// Takes out every shift of local team `li` that it can leave; then, with probability
+/// `random`, a shift at a random window, and the rest greedily (a kick when
+/// `random` is 1: the team is pushed out of its best response).
+pub fn replan_random(
+    st: &mut State,
+    sc: &mut Scratch,
+    rng: &mut ChaCha8Rng,
+    li: usize,
+    random: f64,
+) -> bool {
     st.shifts_of(li, &mut sc.runs);
     let runs = std::mem::take(&mut sc.runs);
     for &(a, b) in &runs {
@@ -270,7 +279,7 @@ pub fn replan(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize)
         }
     }
     sc.runs = runs;
-    if rng.random_bool(0.5) {
+    if rng.random_bool(random) {
         insert_random(st, sc, rng, li);
     }
     while insert_anywhere(st, sc, li).is_some() {}
@@ -297,20 +306,20 @@ pub fn replan_exact(st: &mut State, sc: &mut Scratch, li: usize) -> bool {
     }
 }
 
-/// Re-sites every mobile team working in a random slot of local mobile team `li` at
-/// once (greedy + swap maximal covering, `crate::siting::site_slot`, warm-started from
-/// the current posts), each team keeping the hop rule with its neighbouring slots: the
-/// coordinated move single-team moves cannot make.
-pub fn resite_slot(st: &mut State, rng: &mut ChaCha8Rng, li: usize) -> bool {
+/// Largest number of mobile teams in a slot sited by the exact branch and bound.
+pub const EXACT_SITING_TEAMS: usize = 16;
+/// Node limit of one exact siting (a fixed count, not time, keeps runs reproducible).
+pub const EXACT_SITING_NODES: usize = 300;
+
+/// One slot's siting problem for the mobile teams working in it, each restricted to the
+/// posts that keep the hop rule with its neighbouring slots: local teams, the problem,
+/// and their current posts.
+fn slot_problem<'i>(
+    st: &State<'i>,
+    s: usize,
+) -> (Vec<usize>, crate::siting::SlotSiting<'i>, Vec<u32>) {
     let ctx = st.ctx;
     let n = ctx.slots;
-    if ctx.patrol[st.teams[li]] || st.worked[li] == 0 {
-        return false;
-    }
-    let mut s = rng.random_range(0..n);
-    while st.at(li, s) == NONE {
-        s = (s + 1) % n;
-    }
     let mut locals = Vec::new();
     let mut teams = Vec::new();
     let mut start = Vec::new();
@@ -339,15 +348,82 @@ pub fn resite_slot(st: &mut State, rng: &mut ChaCha8Rng, li: usize) -> bool {
         slot: s,
         teams,
     };
+    (locals, problem, start)
+}
+
+/// A random slot in which local mobile team `li` works (`None` when it never does).
+fn worked_slot(st: &State, rng: &mut ChaCha8Rng, li: usize) -> Option<usize> {
+    let n = st.ctx.slots;
+    if st.ctx.patrol[st.teams[li]] || st.worked[li] == 0 {
+        return None;
+    }
+    let mut s = rng.random_range(0..n);
+    while st.at(li, s) == NONE {
+        s = (s + 1) % n;
+    }
+    Some(s)
+}
+
+/// Puts the sited posts in place (all teams off first, so capacities hold throughout).
+fn put_sited(st: &mut State, s: usize, locals: &[usize], sited: &[u32]) {
+    for &lj in locals {
+        st.set(lj, s, NONE);
+    }
+    for (&lj, &p) in locals.iter().zip(sited) {
+        st.set(lj, s, p);
+    }
+}
+
+/// Re-sites every mobile team working in a random slot of local mobile team `li` at
+/// once (greedy + swap maximal covering, `crate::siting::site_slot`, warm-started from
+/// the current posts), each team keeping the hop rule with its neighbouring slots: the
+/// coordinated move single-team moves cannot make.
+pub fn resite_slot(st: &mut State, rng: &mut ChaCha8Rng, li: usize) -> bool {
+    let Some(s) = worked_slot(st, rng, li) else {
+        return false;
+    };
+    let (locals, problem, start) = slot_problem(st, s);
     let sited = crate::siting::site_slot(&problem, Some(&start));
     if sited.contains(&crate::siting::UNPLACED) {
         return false;
     }
-    for &lj in &locals {
-        st.set(lj, s, NONE);
+    put_sited(st, s, &locals, &sited);
+    true
+}
+
+/// Sites the mobile teams of a random slot of local mobile team `li` by the siting
+/// module's exact branch and bound (`crate::siting::solve_exact_limited`, node
+/// limited), when the slot has at most [`EXACT_SITING_TEAMS`] of them and its posts
+/// changed since it was last sited exactly (`memo`, per slot). In a relaxed state
+/// (capacities breakable) the exact siting still keeps them.
+pub fn resite_exact(
+    st: &mut State,
+    rng: &mut ChaCha8Rng,
+    li: usize,
+    memo: &mut Vec<Vec<u32>>,
+) -> bool {
+    let Some(s) = worked_slot(st, rng, li) else {
+        return false;
+    };
+    let (locals, problem, start) = slot_problem(st, s);
+    if locals.len() > EXACT_SITING_TEAMS {
+        return false;
     }
-    for (&lj, &p) in locals.iter().zip(&sited) {
-        st.set(lj, s, p);
+    if memo.len() < st.ctx.slots {
+        memo.resize(st.ctx.slots, Vec::new());
     }
+    if memo[s] == start {
+        return false;
+    }
+    let out = crate::siting::solve_exact_limited(
+        &problem,
+        std::time::Duration::from_secs(3600),
+        EXACT_SITING_NODES,
+    );
+    if !out.value.is_finite() || out.posts.contains(&crate::siting::UNPLACED) {
+        return false;
+    }
+    memo[s] = out.posts.clone();
+    put_sited(st, s, &locals, &out.posts);
     true
 }

@@ -415,9 +415,9 @@ pub fn settle(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, v: usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::construct::construct;
     use crate::model::Instance;
     use crate::search::check::assert_consistent;
+    use crate::search::construct::construct;
     use crate::search::context::Context;
     use rand::SeedableRng;
 
@@ -431,7 +431,7 @@ mod tests {
         let ctx = Context::new(&inst);
         let mut st = State::new(&ctx, (0..inst.teams().len()).collect());
         let mut sc = Scratch::default();
-        construct(&mut st, &mut sc).expect("construction");
+        construct(&mut st, &mut sc, None).expect("construction");
         let vols: Vec<usize> = (0..st.teams.len())
             .filter(|&li| ctx.volunteer[st.teams[li]])
             .collect();

@@ -9,11 +9,13 @@ use rayon::prelude::*;
 use super::accept::{Acceptance, LateAcceptance, SimulatedAnnealing};
 use super::cancel::CancelToken;
 use super::components::components;
+use super::construct::{construct, load_warm, UnmetRequirement};
 use super::context::Context;
-use super::member::{Member, StopRule};
+use super::member::Member;
+use super::neighbourhood::MoveStats;
 use super::ops::Scratch;
 use super::state::{Score, State};
-use crate::construct::{construct, load_warm, UnmetRequirement};
+use super::stop::{AnyOf, Cancelled, Deadline, IterationBudget, NoImprovement, Position, StopRule};
 use crate::model::Instance;
 use crate::schedule::{evaluate, Kpis, ObjectiveParts, Schedule};
 
@@ -47,7 +49,7 @@ pub struct Progress {
 }
 
 /// Counters of a finished solve.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SolveStats {
     /// Iterations run (one move each), over all members.
     pub iterations: u64,
@@ -74,6 +76,10 @@ pub struct SolveStats {
     pub warm_dropped: usize,
     /// The objective as tracked by the search (checked against the evaluator).
     pub search_objective: f64,
+    /// Restarts from an elite schedule (small components only).
+    pub restarts: u64,
+    /// Per-move counters over all members (see [`MoveStats::named`]).
+    pub moves: MoveStats,
 }
 
 /// What [`Solver::solve`] returns.
@@ -259,10 +265,11 @@ impl<'a> Solver<'a> {
             })?;
         let ctx = Context::new(self.inst);
         let comps = components(self.inst);
-        let stop = StopRule {
-            deadline: self.time_limit.map(|d| start + d),
-            cancel: self.cancel.clone(),
-        };
+        let deadline = self.time_limit.map(|d| start + d);
+        let mut interrupt = AnyOf::default().with(Cancelled(self.cancel.clone()));
+        if let Some(d) = deadline {
+            interrupt = interrupt.with(Deadline(d));
+        }
         let warm = self.warm;
         let built: Vec<(Result<(), Vec<UnmetRequirement>>, State, usize)> = pool.install(|| {
             comps
@@ -271,12 +278,12 @@ impl<'a> Solver<'a> {
                     let mut st = State::new(&ctx, teams.clone());
                     let mut sc = Scratch::default();
                     let mut dropped = warm.map_or(0, |w| load_warm(&mut st, w));
-                    let mut res = construct(&mut st, &mut sc);
+                    let mut res = construct(&mut st, &mut sc, deadline);
                     if res.is_err() && warm.is_some() {
                         // The warm start leaves no room for a requirement: start afresh.
                         st = State::new(&ctx, teams.clone());
                         dropped = usize::MAX;
-                        res = construct(&mut st, &mut sc);
+                        res = construct(&mut st, &mut sc, deadline);
                     }
                     (res, st, dropped)
                 })
@@ -334,10 +341,17 @@ impl<'a> Solver<'a> {
                 members.push((c, member));
             }
         }
+        let mut stop = AnyOf::default();
+        if let Some(n) = self.iterations {
+            stop = stop.with(IterationBudget(n));
+        }
+        if let Some(n) = self.no_improvement {
+            stop = stop.with(NoImprovement(n));
+        }
+        let mut at = Position::default();
         let mut best_so_far = stats.construct_objective;
-        let mut since_improvement = 0u64;
         self.report(start, 0, best_so_far);
-        while remaining.iter().any(|&r| r > 0) && !stop.now() {
+        while remaining.iter().any(|&r| r > 0) && !interrupt.stop(&at) && !stop.stop(&at) {
             let budgets: Vec<u64> = members
                 .iter()
                 .map(|(c, _)| epoch[*c].min(remaining[*c]))
@@ -347,7 +361,7 @@ impl<'a> Solver<'a> {
                     .par_iter_mut()
                     .zip(budgets.par_iter())
                     .for_each(|((_, m), &b)| {
-                        m.run(b, &stop);
+                        m.run(b, &interrupt, &at);
                         m.checkpoint();
                     })
             });
@@ -357,18 +371,15 @@ impl<'a> Solver<'a> {
             stats.epochs += 1;
             merge(&mut members, comps.len());
             let total = component_bests(&members, comps.len()).iter().sum::<f64>();
-            let epoch_iters: u64 = epoch.iter().sum();
+            at.iterations += EPOCH_ITERATIONS;
             if total > best_so_far + 1e-9 * best_so_far.abs().max(1.0) {
                 best_so_far = total;
-                since_improvement = 0;
+                at.since_improvement = 0;
             } else {
-                since_improvement += epoch_iters;
+                at.since_improvement += EPOCH_ITERATIONS;
             }
             let iters = members.iter().map(|(_, m)| m.stats.iterations).sum();
             self.report(start, iters, total);
-            if self.no_improvement.is_some_and(|n| since_improvement >= n) {
-                break;
-            }
         }
         self.finish(start, members, comps.len(), stats)
     }
@@ -421,10 +432,13 @@ impl<'a> Solver<'a> {
             tracked.response += sc.response;
             tracked.backup += sc.backup;
         }
+        stats.moves = MoveStats::new();
         for (_, m) in &members {
             stats.iterations += m.stats.iterations;
             stats.moves_evaluated += m.stats.moves_evaluated;
             stats.accepted += m.stats.accepted;
+            stats.restarts += m.stats.restarts;
+            stats.moves.add(&m.stats.moves);
         }
         stats.search_objective = tracked.total();
         let eval = evaluate(self.inst, &schedule);
@@ -488,10 +502,12 @@ fn component_bests(members: &[(usize, Member)], n_comps: usize) -> Vec<f64> {
 }
 
 /// Copies each component's best state to all of its members (first member wins ties).
+/// Members of small components stay independent: they diversify on their own (elite
+/// pools and restarts), and a merge every epoch would pull them together.
 fn merge(members: &mut [(usize, Member)], n_comps: usize) {
     for c in 0..n_comps {
         let idx: Vec<usize> = (0..members.len()).filter(|&i| members[i].0 == c).collect();
-        if idx.len() < 2 {
+        if idx.len() < 2 || members[idx[0]].1.independent() {
             continue;
         }
         let mut win = idx[0];

@@ -51,6 +51,18 @@ pub struct State<'c> {
     pub occ: Vec<u16>,
     /// The score, kept incrementally.
     pub score: Score,
+    /// Units by which the coupled rules are broken, kept incrementally: per region-slot
+    /// the `min_patrol` shortfall plus the volunteers standing without a professional
+    /// (when escorts are required), per post-slot the teams over capacity. Zero in every
+    /// state the strict search visits; see [`State::relaxed`].
+    pub breaches: i64,
+    /// Whether the coupled rules (`min_patrol`, `volunteer_escort`, `post_capacity`) may
+    /// be broken: [`State::may_enter`], [`State::may_leave`] and [`State::needs`] then
+    /// allow everything and [`State::gain`] charges `penalty` per breach unit instead.
+    /// Per-team rules are kept either way.
+    pub relaxed: bool,
+    /// Objective units charged per breach unit when relaxed.
+    pub penalty: f64,
     journal: Vec<(u32, u32, u32)>,
     journaling: bool,
 }
@@ -60,6 +72,21 @@ impl<'c> State<'c> {
     pub fn new(ctx: &'c Context<'c>, teams: Vec<TeamIdx>) -> State<'c> {
         let s = ctx.slots;
         let nr = ctx.inst.regions().len() * s;
+        // Nobody works yet: every requirement in a region these teams can reach falls
+        // short by its full count (regions out of their reach belong to another
+        // component).
+        let mut mine = vec![false; ctx.inst.regions().len()];
+        for &k in &teams {
+            if ctx.patrol[k] {
+                for &r in ctx.reach(k) {
+                    mine[r as usize] = true;
+                }
+            }
+        }
+        let breaches = (0..nr)
+            .filter(|&i| mine[i / s.max(1)])
+            .map(|i| i64::from(ctx.req[i]))
+            .sum();
         State {
             ctx,
             loc: vec![NONE; teams.len() * s],
@@ -72,8 +99,55 @@ impl<'c> State<'c> {
             c2: vec![0; nr],
             occ: vec![0; ctx.inst.posts().len() * s],
             score: Score::default(),
+            breaches,
+            relaxed: false,
+            penalty: 0.0,
             journal: Vec::new(),
             journaling: false,
+        }
+    }
+
+    /// The objective minus the penalty of the breaches (the objective itself when
+    /// nothing is broken): what a relaxed search compares.
+    #[inline]
+    pub fn penalised(&self) -> f64 {
+        if self.breaches == 0 {
+            self.score.total()
+        } else {
+            self.score.total() - self.penalty * self.breaches as f64
+        }
+    }
+
+    /// Whether the coupled rules hold (the per-team rules always do).
+    #[inline]
+    pub fn feasible(&self) -> bool {
+        self.breaches == 0
+    }
+
+    /// Breach units added by putting team `k` (not counted) at `l` in slot `s`
+    /// (negative when it repairs some).
+    #[inline]
+    pub fn breach_delta(&self, k: TeamIdx, l: u32, s: usize) -> i64 {
+        let i = l as usize * self.ctx.slots + s;
+        if self.ctx.patrol[k] {
+            let (cnt, pro) = (self.cnt[i], self.pro[i]);
+            let before = self.cell_breaches(i, cnt, pro);
+            let after = self.cell_breaches(i, cnt + 1, pro + u16::from(!self.ctx.volunteer[k]));
+            after - before
+        } else {
+            i64::from(self.occ[i] >= self.ctx.capacity[l as usize])
+        }
+    }
+
+    /// Breach units of region-slot `i` with `cnt` patrol teams, `pro` of them
+    /// professionals.
+    #[inline]
+    fn cell_breaches(&self, i: usize, cnt: u16, pro: u16) -> i64 {
+        let short = i64::from(self.ctx.req[i].saturating_sub(cnt));
+        if self.ctx.escort && pro == 0 {
+            short + i64::from(cnt)
+        } else {
+            short
         }
     }
 
@@ -115,10 +189,15 @@ impl<'c> State<'c> {
     /// Value gained by putting team `k` (not counted) at location `l` in slot `s`.
     #[inline]
     pub fn gain(&self, k: TeamIdx, l: u32, s: usize) -> f64 {
-        if self.ctx.patrol[k] {
+        let g = if self.ctx.patrol[k] {
             self.patrol_gain(k, l, s)
         } else {
             self.mobile_gain(k, l, s)
+        };
+        if self.relaxed {
+            g - self.penalty * self.breach_delta(k, l, s) as f64
+        } else {
+            g
         }
     }
 
@@ -126,6 +205,9 @@ impl<'c> State<'c> {
     /// volunteers need a professional there, posts have a capacity.
     #[inline]
     pub fn may_enter(&self, k: TeamIdx, l: u32, s: usize) -> bool {
+        if self.relaxed {
+            return true;
+        }
         let i = l as usize * self.ctx.slots + s;
         if self.ctx.patrol[k] {
             !(self.ctx.escort && self.ctx.volunteer[k]) || self.pro[i] > 0
@@ -139,7 +221,7 @@ impl<'c> State<'c> {
     /// professional. A team that was there must then stay.
     #[inline]
     pub fn needs(&self, k: TeamIdx, l: u32, s: usize) -> bool {
-        if !self.ctx.patrol[k] {
+        if self.relaxed || !self.ctx.patrol[k] {
             return false;
         }
         let i = l as usize * self.ctx.slots + s;
@@ -152,7 +234,7 @@ impl<'c> State<'c> {
     #[inline]
     pub fn may_leave(&self, li: usize, s: usize) -> bool {
         let l = self.at(li, s);
-        if l == NONE || !self.ctx.patrol[self.teams[li]] {
+        if self.relaxed || l == NONE || !self.ctx.patrol[self.teams[li]] {
             return true;
         }
         let k = self.teams[li];
@@ -217,13 +299,19 @@ impl<'c> State<'c> {
             self.pres[i] += sign * ctx.eff[k];
             self.score.presence += ctx.inst.weights()[i] * (ctx.g(self.pres[i]) - before);
             let d = sign as i16 as u16;
+            let was = self.cell_breaches(i, self.cnt[i], self.pro[i]);
             self.cnt[i] = self.cnt[i].wrapping_add(d);
             if !ctx.volunteer[k] {
                 self.pro[i] = self.pro[i].wrapping_add(d);
             }
+            self.breaches += self.cell_breaches(i, self.cnt[i], self.pro[i]) - was;
             return;
         }
+        let cap = ctx.capacity[l as usize];
+        let over = |o: u16| i64::from(o.saturating_sub(cap));
+        let was = over(self.occ[i]);
         self.occ[i] = self.occ[i].wrapping_add(sign as i16 as u16);
+        self.breaches += over(self.occ[i]) - was;
         let reach = &ctx.inst.reach();
         for &r in reach.response_regions(k, l as usize) {
             let j = r as usize * n + s;
@@ -284,10 +372,15 @@ impl<'c> State<'c> {
         }
         let exact = fresh.recompute_score();
         diff = diff.max((exact.total() - self.score.total()).abs());
+        if fresh.breaches != self.breaches {
+            diff = f64::INFINITY;
+        }
         *self = State {
             journal: Vec::new(),
             journaling: false,
             score: exact,
+            relaxed: self.relaxed,
+            penalty: self.penalty,
             ..fresh
         };
         diff

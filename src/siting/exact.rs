@@ -396,6 +396,17 @@ const CUT_ROUNDS: usize = 4;
 /// fractional column (up branch first), then on the backup indicator with the largest
 /// fractional value at stake. Stops at `time_limit` with the best bound of open nodes.
 pub fn solve_exact_report(problem: &SlotSiting, time_limit: Duration) -> ExactOutcome {
+    solve_exact_limited(problem, time_limit, usize::MAX)
+}
+
+/// [`solve_exact_report`] that also stops after `max_nodes` nodes: with a time limit
+/// that does not bind, the outcome then does not depend on the machine's speed (the
+/// search uses it as a move and must stay reproducible).
+pub fn solve_exact_limited(
+    problem: &SlotSiting,
+    time_limit: Duration,
+    max_nodes: usize,
+) -> ExactOutcome {
     let started = Instant::now();
     let model = Model::new(problem);
     let nc = model.columns.len();
@@ -419,7 +430,7 @@ pub fn solve_exact_report(problem: &SlotSiting, time_limit: Duration) -> ExactOu
             continue;
         }
         let left = time_limit.as_secs_f64() - started.elapsed().as_secs_f64();
-        if left <= 0.0 {
+        if left <= 0.0 || nodes >= max_nodes {
             stack.push((bounds, parent));
             break;
         }

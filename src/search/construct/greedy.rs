@@ -3,20 +3,34 @@
 //! (who need them), then mobile teams. Because every team sees the presence the
 //! earlier ones built, the concave value spreads teams over regions and hours.
 
+use std::time::Instant;
+
 use super::requirements::{meet_requirements, UnmetRequirement};
 use crate::search::ops::{insert_anywhere, Scratch};
 use crate::search::state::State;
 
 /// Fills `st` (which may already hold some shifts, for example a repaired warm start)
-/// with a feasible schedule: requirements met, then value added greedily.
-pub fn construct(st: &mut State, sc: &mut Scratch) -> Result<(), Vec<UnmetRequirement>> {
+/// with a feasible schedule: requirements met, then value added greedily until no
+/// team can add a valuable shift or the `deadline` passes (the requirements are met
+/// whatever the clock says: without them there is no feasible schedule to return).
+pub fn construct(
+    st: &mut State,
+    sc: &mut Scratch,
+    deadline: Option<Instant>,
+) -> Result<(), Vec<UnmetRequirement>> {
     meet_requirements(st, sc)?;
-    fill(st, sc);
+    fill(st, sc, deadline);
     Ok(())
 }
 
-/// Adds shifts round-robin until no team can add a valuable one.
-pub fn fill(st: &mut State, sc: &mut Scratch) {
+/// Adds shifts round-robin until no team can add a valuable one, or the deadline
+/// passes (checked every 64 insertions).
+pub fn fill(st: &mut State, sc: &mut Scratch, deadline: Option<Instant>) {
+    let mut tries = 0u32;
+    let mut late = || {
+        tries = tries.wrapping_add(1);
+        tries % 64 == 0 && deadline.is_some_and(|d| Instant::now() >= d)
+    };
     let ctx = st.ctx;
     let phase = |li: usize| {
         let k = st.teams[li];
@@ -34,7 +48,14 @@ pub fn fill(st: &mut State, sc: &mut Scratch) {
     for group in &phases {
         let mut active: Vec<usize> = group.clone();
         while !active.is_empty() {
-            active.retain(|&li| insert_anywhere(st, sc, li).is_some());
+            let mut over = false;
+            active.retain(|&li| {
+                over = over || late();
+                !over && insert_anywhere(st, sc, li).is_some()
+            });
+            if over {
+                return;
+            }
         }
     }
 }
