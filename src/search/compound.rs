@@ -22,15 +22,12 @@ use super::ops::{free_gap, max_new_len, remove_run, Scratch};
 use super::path::{place, PathSpec};
 use super::state::State;
 
+/// Random teams drawn when looking for one that can take a region-slot over.
+const HANDOVER_TRIES: usize = 24;
+
 /// Another patrol team takes a location-slot that patrol team `li` holds (preferably
 /// one where `li` is needed), then `li` is planned again. False when nothing fits.
-pub fn handover(
-    st: &mut State,
-    sc: &mut Scratch,
-    rng: &mut ChaCha8Rng,
-    li: usize,
-    buf: &mut Vec<usize>,
-) -> bool {
+pub fn handover(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize) -> bool {
     let ctx = st.ctx;
     let n = ctx.slots;
     if !ctx.patrol[st.teams[li]] || st.worked[li] == 0 {
@@ -53,22 +50,23 @@ pub fn handover(
         }
     }
     let l = st.at(li, s);
-    buf.clear();
-    for lj in 0..st.teams.len() {
+    // A random team that can take it (sampled: scanning every team costs too much on
+    // large components).
+    let fits = |lj: usize| {
         let kj = st.teams[lj];
-        if lj != li
+        lj != li
             && ctx.patrol[kj]
             && ctx.avail_from(kj, s) > 0
             && st.at(lj, s) != l
             && ctx.reach(kj).binary_search(&l).is_ok()
-        {
-            buf.push(lj);
-        }
-    }
-    if buf.is_empty() {
+    };
+    let nt = st.teams.len();
+    let Some(lj) = (0..HANDOVER_TRIES)
+        .map(|_| rng.random_range(0..nt))
+        .find(|&lj| fits(lj))
+    else {
         return false;
-    }
-    let lj = buf[rng.random_range(0..buf.len())];
+    };
     if !take_over(st, sc, rng, lj, l, s) {
         return false;
     }
@@ -153,18 +151,21 @@ fn take_over(
 /// Local team `li` and a random other team of the same kind exchange their whole
 /// plans. False when either plan breaks a rule of the other team (per-team rules, or in
 /// strict mode a coupled one).
-pub fn swap_plans(st: &mut State, rng: &mut ChaCha8Rng, li: usize, buf: &mut Vec<usize>) -> bool {
+pub fn swap_plans(st: &mut State, rng: &mut ChaCha8Rng, li: usize) -> bool {
     let ctx = st.ctx;
     let n = ctx.slots;
     let patrol = ctx.patrol[st.teams[li]];
-    buf.clear();
-    buf.extend((0..st.teams.len()).filter(|&lj| {
-        lj != li && ctx.patrol[st.teams[lj]] == patrol && (st.worked[lj] > 0 || st.worked[li] > 0)
-    }));
-    if buf.is_empty() {
+    let nt = st.teams.len();
+    let Some(lj) = (0..HANDOVER_TRIES)
+        .map(|_| rng.random_range(0..nt))
+        .find(|&lj| {
+            lj != li
+                && ctx.patrol[st.teams[lj]] == patrol
+                && (st.worked[lj] > 0 || st.worked[li] > 0)
+        })
+    else {
         return false;
-    }
-    let lj = buf[rng.random_range(0..buf.len())];
+    };
     let a: Vec<u32> = st.loc[li * n..(li + 1) * n].to_vec();
     let b: Vec<u32> = st.loc[lj * n..(lj + 1) * n].to_vec();
     if a == b || !plan_fits(st, li, &b) || !plan_fits(st, lj, &a) {

@@ -175,9 +175,13 @@ impl<'c> Member<'c> {
             counts.applied += 1;
             self.stats.moves_evaluated += 1;
             let now = self.st.penalised();
-            counts.improved += u64::from(now > before + 1e-9 * before.abs().max(1.0));
+            let better = now > before + 1e-9 * before.abs().max(1.0);
+            counts.improved += u64::from(better);
             if self.accept.accept(before, now, &mut self.rng) {
                 counts.accepted += 1;
+                if better {
+                    counts.gain += now - before;
+                }
                 self.stats.accepted += 1;
                 self.st.commit();
             } else {
@@ -323,6 +327,30 @@ impl<'c> Member<'c> {
             self.best_total = self.st.score.total();
             self.best.clone_from(&self.st);
         }
+    }
+
+    /// Searches relaxed at a fixed `penalty` per breach until the state keeps every
+    /// rule (true, the state then strict) or `budget` iterations or `stop` run out.
+    pub fn repair(
+        &mut self,
+        penalty: f64,
+        budget: u64,
+        stop: &dyn StopRule,
+        at: &Position,
+    ) -> bool {
+        let small = self.small;
+        self.small = false;
+        self.st.relaxed = true;
+        self.st.penalty = penalty;
+        self.accept.reset(self.st.penalised());
+        let mut done = 0;
+        while !self.st.feasible() && done < budget && !(done % 32 == 0 && stop.stop(at)) {
+            self.step();
+            done += 1;
+        }
+        self.small = small;
+        self.st.relaxed = false;
+        self.st.feasible()
     }
 
     /// Whether the member diversifies on its own (small components): the driver then

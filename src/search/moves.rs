@@ -310,6 +310,11 @@ pub fn replan_exact(st: &mut State, sc: &mut Scratch, li: usize) -> bool {
 pub const EXACT_SITING_TEAMS: usize = 16;
 /// Node limit of one exact siting (a fixed count, not time, keeps runs reproducible).
 pub const EXACT_SITING_NODES: usize = 300;
+/// Largest number of (team, allowed post) pairs of a slot sited exactly.
+pub const EXACT_SITING_COLUMNS: usize = 4_000;
+/// Safety cap on one exact siting's time; the node limit binds first on the slots it
+/// is used for (then the outcome does not depend on the machine's speed).
+const EXACT_SITING_SECONDS: u64 = 1;
 
 /// One slot's siting problem for the mobile teams working in it, each restricted to the
 /// posts that keep the hop rule with its neighbouring slots: local teams, the problem,
@@ -405,8 +410,13 @@ pub fn resite_exact(
     let Some(s) = worked_slot(st, rng, li) else {
         return false;
     };
+    if st.teams.len() * st.ctx.slots > super::member::SMALL_TEAM_SLOTS {
+        return false;
+    }
     let (locals, problem, start) = slot_problem(st, s);
-    if locals.len() > EXACT_SITING_TEAMS {
+    if locals.len() > EXACT_SITING_TEAMS
+        || problem.teams.iter().map(|(_, a)| a.len()).sum::<usize>() > EXACT_SITING_COLUMNS
+    {
         return false;
     }
     if memo.len() < st.ctx.slots {
@@ -417,7 +427,7 @@ pub fn resite_exact(
     }
     let out = crate::siting::solve_exact_limited(
         &problem,
-        std::time::Duration::from_secs(3600),
+        std::time::Duration::from_secs(EXACT_SITING_SECONDS),
         EXACT_SITING_NODES,
     );
     if !out.value.is_finite() || out.posts.contains(&crate::siting::UNPLACED) {

@@ -70,9 +70,9 @@ moves! {
     /// Destroy and repair around a location and time window (up to 24 teams).
     Repair = "destroy_repair", |st, env, li| destroy_repair(st, env.sc, env.rng, li, 24, env.teams);
     /// Another patrol team takes a region-slot the team holds; the team is planned again.
-    Handover = "handover", |st, env, li| handover(st, env.sc, env.rng, li, env.teams);
+    Handover = "handover", |st, env, li| handover(st, env.sc, env.rng, li);
     /// Two teams of the same kind exchange their whole plans.
-    SwapPlans = "swap_plans", |st, env, li| swap_plans(st, env.rng, li, env.teams);
+    SwapPlans = "swap_plans", |st, env, li| swap_plans(st, env.rng, li);
     /// Volunteer and escort rerouted together (half the time followed by a settle).
     EscortReroute = "escort_reroute", |st, env, li| escort_reroute(st, env.sc, env.ps, env.rng, li)
         && (env.rng.random_bool(0.5) || settle(st, env.sc, env.rng, li));
@@ -129,7 +129,7 @@ pub fn draw(rng: &mut ChaCha8Rng, class: TeamClass) -> usize {
 }
 
 /// Counters of one move over a run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct MoveCounts {
     /// Times drawn.
     pub tried: u64,
@@ -141,10 +141,13 @@ pub struct MoveCounts {
     pub improved: u64,
     /// Time spent applying it and deciding, in nanoseconds.
     pub nanos: u64,
+    /// Sum of the objective gained by its accepted improving results (penalised
+    /// objective when relaxed).
+    pub gain: f64,
 }
 
 /// Per-move counters, indexed like [`MOVES`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MoveStats(pub Vec<MoveCounts>);
 
 impl MoveStats {
@@ -164,6 +167,7 @@ impl MoveStats {
             a.accepted += b.accepted;
             a.improved += b.improved;
             a.nanos += b.nanos;
+            a.gain += b.gain;
         }
     }
 
@@ -180,17 +184,18 @@ impl MoveStats {
     /// One line per move: tried, applied, accepted, improved, time.
     pub fn render(&self) -> String {
         let mut out = format!(
-            "{:<16} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
-            "move", "tried", "applied", "accepted", "improved", "ms"
+            "{:<16} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12}\n",
+            "move", "tried", "applied", "accepted", "improved", "ms", "gain"
         );
         for (name, c) in self.named() {
             out += &format!(
-                "{name:<16} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
+                "{name:<16} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12.4}\n",
                 c.tried,
                 c.applied,
                 c.accepted,
                 c.improved,
-                c.nanos / 1_000_000
+                c.nanos / 1_000_000,
+                c.gain
             );
         }
         out

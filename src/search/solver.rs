@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::accept::{Acceptance, LateAcceptance, SimulatedAnnealing};
 use super::cancel::CancelToken;
 use super::components::components;
-use super::construct::{construct, load_warm, UnmetRequirement};
+use super::construct::{construct, fill, load_warm, repair_breaches, UnmetRequirement};
 use super::context::Context;
 use super::member::Member;
 use super::neighbourhood::MoveStats;
@@ -284,6 +284,14 @@ impl<'a> Solver<'a> {
                         st = State::new(&ctx, teams.clone());
                         dropped = usize::MAX;
                         res = construct(&mut st, &mut sc, deadline);
+                    }
+                    if res.is_err() {
+                        // Greedy choices blocked a requirement: let the search repair.
+                        let seed = mix(self.seed, u64::MAX, teams[0] as u64);
+                        if repair_breaches(&mut st, seed, &interrupt) {
+                            fill(&mut st, &mut sc, deadline);
+                            res = Ok(());
+                        }
                     }
                     (res, st, dropped)
                 })

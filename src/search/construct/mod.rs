@@ -3,9 +3,11 @@
 //! is built from the search's own state and route programme.
 
 pub mod greedy;
+pub mod repair;
 pub mod requirements;
 pub mod warm;
 
 pub use greedy::{construct, fill};
+pub use repair::repair_breaches;
 pub use requirements::UnmetRequirement;
 pub use warm::load_warm;
