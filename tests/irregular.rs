@@ -6,7 +6,8 @@
 //! the proven optimum (which would disprove the optimum); the stored files are the
 //! generator's output; same schedule at 1, 2 and 8 threads. The quality thresholds of
 //! issue 8 (>= 99.5 % of the optimum on all, the optimum on >= 90 %) are checked by
-//! `family_quality`, ignored while the search falls short (figures in the ignore reason).
+//! `family_quality`, and the covering optima by `covering_cases_at_their_known_optimum`
+//! (both active since the search reaches them).
 
 mod common;
 
@@ -135,12 +136,7 @@ fn generated_instances_all_validate() {
 /// can hold together). A ratchet, not an answer: a refusal outside this list fails
 /// `every_family_solve_is_feasible_and_scored_like_the_evaluator`; `family_quality`
 /// fails on every refusal. Remove entries as the solver learns them.
-const REFUSED_TODAY: &[&str] = &[
-    "tiny-18.json",
-    "tiny-38.json",
-    "tiny-63.json",
-    "tiny-71.json",
-];
+const REFUSED_TODAY: &[&str] = &[];
 
 /// Every solve on the family, at `ITERATIONS`, 2 threads, seed 1: the ratio to the
 /// optimum per instance (after checking feasibility and scoring; a refused instance
@@ -195,8 +191,6 @@ fn every_family_solve_is_feasible_and_scored_like_the_evaluator() {
 }
 
 #[test]
-#[ignore = "issue 8: the search does not yet reach the thresholds on the irregular family; \
-            see /work/notes/family-findings.md (run with --ignored)"]
 fn family_quality() {
     let ratios = family_ratios(|_| true);
     let short: Vec<String> = ratios

@@ -59,7 +59,7 @@ mod every_move {
     /// schedule feasible exactly when the state counts no breach, and score it the same.
     fn check_move(inst: &Instance, m: usize, relaxed: bool, seed: u64, moves: usize) {
         let ctx = Context::new(inst);
-        let mut st = State::new(&ctx, (0..inst.teams.len()).collect());
+        let mut st = State::new(&ctx, (0..inst.teams().len()).collect());
         let mut sc = Scratch::default();
         patrolplan::search::construct::construct(&mut st, &mut sc, None).unwrap();
         assert!(st.feasible(), "construction leaves breaches");

@@ -20,7 +20,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::accept::Acceptance;
 use super::check::assert_consistent;
-use super::moves::replan_random;
+use super::moves::{replan_random, SitingMemo};
 use super::neighbourhood::{draw, MoveEnv, MoveStats, Stopwatch, TeamClass, MOVES};
 use super::ops::Scratch;
 use super::pair::PairScratch;
@@ -81,7 +81,7 @@ pub struct Member<'c> {
     patrol: Vec<usize>,
     mobile: Vec<usize>,
     team_buf: Vec<usize>,
-    exact_memo: Vec<Vec<u32>>,
+    exact_memo: SitingMemo,
     small: bool,
     /// Penalty bookkeeping: feasible states seen and states seen in the window.
     window: (u32, u32),

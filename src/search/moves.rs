@@ -306,6 +306,10 @@ pub fn replan_exact(st: &mut State, sc: &mut Scratch, li: usize) -> bool {
     }
 }
 
+/// Per slot, the last exactly sited problem (teams with their allowed posts) and its
+/// siting.
+pub type SitingMemo = Vec<Option<(Vec<(usize, Vec<u32>)>, Vec<u32>)>>;
+
 /// Largest number of mobile teams in a slot sited by the exact branch and bound.
 pub const EXACT_SITING_TEAMS: usize = 16;
 /// Node limit of one exact siting (a fixed count, not time, keeps runs reproducible).
@@ -399,13 +403,13 @@ pub fn resite_slot(st: &mut State, rng: &mut ChaCha8Rng, li: usize) -> bool {
 /// Sites the mobile teams of a random slot of local mobile team `li` by the siting
 /// module's exact branch and bound (`crate::siting::solve_exact_limited`, node
 /// limited), when the slot has at most [`EXACT_SITING_TEAMS`] of them and its posts
-/// changed since it was last sited exactly (`memo`, per slot). In a relaxed state
+/// differ from the last exactly sited problem of the slot (`memo`). In a relaxed state
 /// (capacities breakable) the exact siting still keeps them.
 pub fn resite_exact(
     st: &mut State,
     rng: &mut ChaCha8Rng,
     li: usize,
-    memo: &mut Vec<Vec<u32>>,
+    memo: &mut SitingMemo,
 ) -> bool {
     let Some(s) = worked_slot(st, rng, li) else {
         return false;
@@ -420,10 +424,19 @@ pub fn resite_exact(
         return false;
     }
     if memo.len() < st.ctx.slots {
-        memo.resize(st.ctx.slots, Vec::new());
+        memo.resize(st.ctx.slots, None);
     }
-    if memo[s] == start {
-        return false;
+    // A slot's cover depends only on where its own mobile teams stand: the same teams
+    // with the same allowed posts have the same best siting, so it is reused.
+    if let Some((key, posts)) = &memo[s] {
+        if *key == problem.teams {
+            if *posts == start {
+                return false;
+            }
+            let posts = posts.clone();
+            put_sited(st, s, &locals, &posts);
+            return true;
+        }
     }
     let out = crate::siting::solve_exact_limited(
         &problem,
@@ -433,7 +446,7 @@ pub fn resite_exact(
     if !out.value.is_finite() || out.posts.contains(&crate::siting::UNPLACED) {
         return false;
     }
-    memo[s] = out.posts.clone();
     put_sited(st, s, &locals, &out.posts);
+    memo[s] = Some((problem.teams, out.posts));
     true
 }

@@ -9,7 +9,9 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::compound::{handover, swap_plans};
-use super::moves::{destroy_repair, replan, reroute, resite_exact, resite_slot, retime};
+use super::moves::{
+    destroy_repair, replan, reroute, resite_exact, resite_slot, retime, SitingMemo,
+};
 use super::ops::Scratch;
 use super::pair::{escort_insert, escort_reroute, replan_pair, settle, PairScratch};
 use super::state::State;
@@ -26,9 +28,8 @@ pub struct MoveEnv<'e> {
     pub rng: &'e mut ChaCha8Rng,
     /// A list of local teams (scratch).
     pub teams: &'e mut Vec<usize>,
-    /// Per slot, the posts of the slot's mobile teams when it was last sited exactly
-    /// (so that an unchanged slot is not solved again).
-    pub exact_memo: &'e mut Vec<Vec<u32>>,
+    /// Per slot, the last exact siting (so that an unchanged slot is not solved again).
+    pub exact_memo: &'e mut SitingMemo,
 }
 
 /// One move of the local search.

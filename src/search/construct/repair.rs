@@ -16,7 +16,7 @@ pub const REPAIR_ITERATIONS: u64 = 200_000;
 /// the budget or `stop` ran out first (then `st` is unchanged).
 pub fn repair_breaches(st: &mut State, seed: u64, stop: &dyn StopRule) -> bool {
     let mut m = Member::new(st.clone(), seed, Box::new(LateAcceptance::new(100)));
-    let scale: f64 = st.ctx.inst.weight.iter().sum::<f64>()
+    let scale: f64 = st.ctx.inst.weights().iter().sum::<f64>()
         + st.ctx.resp_w.iter().sum::<f64>()
         + st.ctx.back_w.iter().sum::<f64>();
     if !m.repair(
