@@ -1,10 +1,12 @@
-//! Scenario presets (`tiny`, `small`, `nanjing`, `jiangsu`): realistic instances built
-//! from the real centres, areas and census populations of Jiangsu's cities and Nanjing's
-//! districts. The same preset and seed always give the same file, byte for byte.
+//! Scenario presets (`tiny`, `small`, `nanjing`, `jiangsu` over streets; `nanjing-grid`,
+//! `jiangsu-grid` over patrol grid cells): realistic instances built from the real
+//! centres, areas and census populations of Jiangsu's cities and Nanjing's districts. The same preset and seed always give the same file, byte for byte.
 //! `docs/presets.md` explains how they are built.
 
 mod centres;
 mod geography;
+pub mod grid;
+mod grid_teams;
 mod numbers;
 mod reference;
 mod requirements;
@@ -37,6 +39,10 @@ pub enum Preset {
     Nanjing,
     /// About 1,250 streets over Jiangsu's 13 cities, one week, the full provincial force.
     Jiangsu,
+    /// About 1,500 patrol grid cells over Nanjing's 11 districts, the `nanjing` force.
+    NanjingGrid,
+    /// About 15,000 patrol grid cells over Jiangsu's 13 cities, the `jiangsu` force.
+    JiangsuGrid,
 }
 
 /// The sizes of a preset (contract section 7).
@@ -56,11 +62,13 @@ pub struct PresetSize {
 
 impl Preset {
     /// Every preset, smallest first.
-    pub const ALL: [Preset; 4] = [
+    pub const ALL: [Preset; 6] = [
         Preset::Tiny,
         Preset::Small,
         Preset::Nanjing,
         Preset::Jiangsu,
+        Preset::NanjingGrid,
+        Preset::JiangsuGrid,
     ];
 
     /// The preset's command-line name.
@@ -70,6 +78,8 @@ impl Preset {
             Preset::Small => "small",
             Preset::Nanjing => "nanjing",
             Preset::Jiangsu => "jiangsu",
+            Preset::NanjingGrid => "nanjing-grid",
+            Preset::JiangsuGrid => "jiangsu-grid",
         }
     }
 
@@ -78,8 +88,8 @@ impl Preset {
         let (slots, patrol_teams, volunteer_groups, mobile_teams, posts) = match self {
             Preset::Tiny => (24, 6, 2, 2, 4),
             Preset::Small => (48, 40, 10, 8, 20),
-            Preset::Nanjing => (168, 2_000, 160, 80, 200),
-            Preset::Jiangsu => (168, 26_000, 1_600, 1_000, 2_600),
+            Preset::Nanjing | Preset::NanjingGrid => (168, 2_000, 160, 80, 200),
+            Preset::Jiangsu | Preset::JiangsuGrid => (168, 26_000, 1_600, 1_000, 2_600),
         };
         PresetSize {
             slots,
@@ -94,8 +104,13 @@ impl Preset {
         match self {
             Preset::Tiny => "day",
             Preset::Small => "2days",
-            Preset::Nanjing | Preset::Jiangsu => "week",
+            _ => "week",
         }
+    }
+
+    /// Whether the preset's regions are patrol grid cells (else streets).
+    pub fn is_grid(self) -> bool {
+        matches!(self, Preset::NanjingGrid | Preset::JiangsuGrid)
     }
 }
 
@@ -107,7 +122,7 @@ impl fmt::Display for Preset {
 
 /// An unknown preset name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown preset {0:?}; use tiny, small, nanjing or jiangsu")]
+#[error("unknown preset {0:?}; use tiny, small, nanjing, jiangsu, nanjing-grid or jiangsu-grid")]
 pub struct UnknownPreset(pub String);
 
 impl FromStr for Preset {
@@ -131,7 +146,11 @@ fn stage(seed: u64, stream: u64) -> ChaCha8Rng {
 /// Builds the instance of a preset. Deterministic: the same preset and seed give the
 /// same instance (and the same JSON bytes).
 pub fn generate(preset: Preset, seed: u64) -> InstanceFile {
-    keep_satisfiable(draft(preset, seed))
+    if preset.is_grid() {
+        keep_satisfiable(draft_grid(preset, seed))
+    } else {
+        keep_satisfiable(draft(preset, seed))
+    }
 }
 
 /// Requirements are sized region by region, so simultaneous requirements can still ask
@@ -170,7 +189,7 @@ fn draft(preset: Preset, seed: u64) -> InstanceFile {
         Preset::Tiny => centres::tiny(),
         Preset::Small => centres::small(),
         Preset::Nanjing => centres::nanjing(),
-        Preset::Jiangsu => centres::jiangsu(&mut stage(seed, 1)),
+        _ => centres::jiangsu(&mut stage(seed, 1)),
     };
     let streets = geography::place_streets(&centres, &mut stage(seed, 2));
     let kinds = rhythm::assign_kinds(&streets, &mut stage(seed, 3));
@@ -233,6 +252,108 @@ fn draft(preset: Preset, seed: u64) -> InstanceFile {
     let mut all_teams = teams::patrol_teams(&bases, &region_ids);
     all_teams.extend(teams::volunteer_teams(
         &streets,
+        &kinds,
+        &region_ids,
+        size.volunteer_groups,
+        size.slots,
+        &mut stage(seed, 7),
+    ));
+    all_teams.extend(mobile);
+
+    InstanceFile {
+        format: INSTANCE_FORMAT.to_string(),
+        name: format!("{}-{}-seed{seed}", preset.name(), preset.horizon_name()),
+        horizon: HorizonSpec {
+            start: Some(HORIZON_START.to_string()),
+            slot_minutes: Number::from(60),
+            slots: Number::from(size.slots),
+        },
+        travel: Some(TravelSpec::Haversine {
+            detour_factor: teams::DETOUR,
+        }),
+        regions,
+        posts,
+        shift_rules: rules::shift_rules(size.slots),
+        teams: all_teams,
+        objective: ObjectiveSpec::default(),
+    }
+}
+
+/// Spread (log scale) of the grid cells' hot-spot factor: with it about half of the
+/// risk lies in 5 % of the cells and a quarter in 1 % (the law of crime concentration;
+/// `docs/presets.md` gives the measured shares).
+pub const HOT_SPOT_SIGMA: f64 = 1.5;
+
+/// Grid presets: the street presets' rhythms, teams and requirements over patrol grid
+/// cells (`grid.rs`), with risk concentrated in hot-spot cells.
+fn draft_grid(preset: Preset, seed: u64) -> InstanceFile {
+    let size = preset.size();
+    let centres = match preset {
+        Preset::NanjingGrid => centres::nanjing(),
+        _ => centres::jiangsu(&mut stage(seed, 1)),
+    };
+    let cells = grid::place_cells(&centres, &mut stage(seed, 2));
+    let dense: Vec<bool> = cells.iter().map(|c| c.side == 1).collect();
+    let cells: Vec<geography::Street> = cells.into_iter().map(|c| c.street).collect();
+    let kinds = rhythm::assign_kinds(&cells, &mut stage(seed, 3));
+    let width = cells.len().to_string().len().max(2);
+    let region_ids: Vec<String> = (1..=cells.len()).map(|i| format!("R{i:0width$}")).collect();
+
+    let index = grid_teams::PointIndex::new(cells.iter().map(|c| (c.lon, c.lat)).collect());
+    let bases = grid_teams::patrol_bases(&cells, &kinds, &index, size.patrol_teams);
+    let reaching = grid_teams::professionals_reaching(&cells, &bases, &index);
+    let min_patrol = requirements::min_patrol(&kinds, &reaching, size.slots);
+
+    let mut rng = stage(seed, 4);
+    let mut hot = stage(seed, 8);
+    let mut regions = Vec::with_capacity(cells.len());
+    for (i, (cell, mp)) in cells.iter().zip(min_patrol).enumerate() {
+        let factor = (HOT_SPOT_SIGMA * grid::normal(&mut hot) - HOT_SPOT_SIGMA.powi(2) / 2.0).exp();
+        let series = rhythm::series_scaled(cell, kinds[i], size.slots, factor, &mut rng);
+        let ring: Vec<Vec<f64>> = cell.ring.iter().map(|v| v.to_vec()).collect();
+        regions.push(RegionSpec {
+            id: region_ids[i].clone(),
+            name: Some(format!("{} ({})", cell.name, kinds[i].name())),
+            group: Some(cell.group.clone()),
+            location: Some([cell.lon, cell.lat]),
+            boundary: Some(geojson::Geometry::new(geojson::Value::Polygon(vec![ring]))),
+            population: Some(cell.population),
+            risk: PerSlot::Series(series.risk),
+            footfall: Some(PerSlot::Series(series.footfall)),
+            min_patrol: mp,
+        });
+    }
+
+    let sites: Vec<geography::PostSite> =
+        grid_teams::place_posts(&cells, &kinds, &dense, size.posts, &mut stage(seed, 5))
+            .into_iter()
+            .map(|(site, _)| site)
+            .collect();
+    let pwidth = sites.len().to_string().len().max(2);
+    let post_ids: Vec<String> = (1..=sites.len())
+        .map(|i| format!("P{i:0pwidth$}"))
+        .collect();
+    let (mobile, capacity) = teams::mobile_teams(
+        &cells,
+        &sites,
+        &post_ids,
+        size.mobile_teams,
+        &mut stage(seed, 6),
+    );
+    let posts = sites
+        .iter()
+        .zip(&post_ids)
+        .zip(capacity)
+        .map(|((s, id), cap)| PostSpec {
+            id: id.clone(),
+            location: [s.lon, s.lat],
+            capacity: Some(Number::from(cap)),
+        })
+        .collect();
+
+    let mut all_teams = teams::patrol_teams(&bases, &region_ids);
+    all_teams.extend(teams::volunteer_teams(
+        &cells,
         &kinds,
         &region_ids,
         size.volunteer_groups,

@@ -216,6 +216,18 @@ pub struct Series {
 
 /// Builds the series of a street; `slots` counts 60-minute slots from Monday 00:00.
 pub fn series(street: &Street, kind: RegionKind, slots: usize, rng: &mut ChaCha8Rng) -> Series {
+    series_scaled(street, kind, slots, 1.0, rng)
+}
+
+/// [`series`] with the risk multiplied by `hot_spot` (the grid presets' concentration of
+/// crime in a few cells; 1 for streets, which leaves their bytes unchanged).
+pub fn series_scaled(
+    street: &Street,
+    kind: RegionKind,
+    slots: usize,
+    hot_spot: f64,
+    rng: &mut ChaCha8Rng,
+) -> Series {
     let central = 1.0 + 1.5 * street.centrality;
     let people =
         street.population * 0.08 * kind.attraction() * central * rng.random_range(0.8..1.25);
@@ -224,7 +236,8 @@ pub fn series(street: &Street, kind: RegionKind, slots: usize, rng: &mut ChaCha8
         * (street.population / 20_000.0).powf(0.7)
         * kind.hazard()
         * central
-        * rng.random_range(0.8..1.25);
+        * rng.random_range(0.8..1.25)
+        * hot_spot;
     let mut footfall = Vec::with_capacity(slots);
     let mut risk = Vec::with_capacity(slots);
     for s in 0..slots {

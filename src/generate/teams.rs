@@ -63,7 +63,7 @@ impl PatrolClass {
         }
     }
 
-    fn speed(self) -> f64 {
+    pub(super) fn speed(self) -> f64 {
         match self {
             PatrolClass::Core => 15.0,
             PatrolClass::Urban => 20.0,
@@ -71,7 +71,7 @@ impl PatrolClass {
         }
     }
 
-    fn rules(self) -> &'static str {
+    pub(super) fn rules(self) -> &'static str {
         match self {
             PatrolClass::Rural => PATROL_12H,
             _ => PATROL_8H,
@@ -79,7 +79,7 @@ impl PatrolClass {
     }
 
     /// Regions a team of this class should reach.
-    fn neighbours(self) -> usize {
+    pub(super) fn neighbours(self) -> usize {
         match self {
             PatrolClass::Core => 12,
             PatrolClass::Urban => 9,
