@@ -41,7 +41,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Write a scenario instance (tiny, small, nanjing, jiangsu).
+    /// Write a scenario instance (tiny, small, nanjing, jiangsu, nanjing-grid, jiangsu-grid).
     Generate(generate::GenerateArgs),
     /// Check an instance file and print every problem found (exit 0 valid, 2 invalid).
     Validate(validate::ValidateArgs),

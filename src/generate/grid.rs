@@ -220,7 +220,12 @@ impl Tiling {
 
 /// Grows every centre's territory from its seat over whole tiles until it holds its
 /// area; returns the owning centre of each tile (`usize::MAX` when unclaimed).
-fn flood(lat: &Lattice, tiling: &Tiling, centres: &[Centre]) -> Vec<usize> {
+fn flood(
+    lat: &Lattice,
+    tiling: &Tiling,
+    centres: &[Centre],
+    head_start: &[f64],
+) -> (Vec<usize>, Vec<f64>) {
     let n = tiling.tiles.len();
     let mut owner = vec![usize::MAX; n];
     let square_area = |t: usize| -> f64 {
@@ -237,14 +242,14 @@ fn flood(lat: &Lattice, tiling: &Tiling, centres: &[Centre]) -> Vec<usize> {
     let mut heap = BinaryHeap::new();
     for (c, &(x, y)) in seats.iter().enumerate() {
         heap.push(Claim {
-            key: 0.0,
+            key: -head_start[c],
             centre: c,
             tile: tiling.tile_of[lat.square_at(x, y)],
         });
     }
     let key = |c: usize, t: usize| -> f64 {
         let (x, y) = tiling.tiles[t].centre_km();
-        ((x - seats[c].0).powi(2) + (y - seats[c].1).powi(2)).sqrt()
+        ((x - seats[c].0).powi(2) + (y - seats[c].1).powi(2)).sqrt() - head_start[c]
     };
     // Phase 1: each centre up to its own area. Phase 2: a centre hemmed in by its
     // neighbours before it held its area leaves the rest to the other centres of its
@@ -309,7 +314,36 @@ fn flood(lat: &Lattice, tiling: &Tiling, centres: &[Centre]) -> Vec<usize> {
             }
         }
     }
-    owner
+    (owner, held)
+}
+
+/// Rounds of the flood that give hemmed-in centres a head start.
+const HEAD_START_ROUNDS: usize = 8;
+
+/// Runs the flood until every centre holds (nearly) its area: a centre left short
+/// gets a head start of its missing radius (an additively weighted Voronoi diagram), so
+/// it wins more of the contested ground next time. Returns the owners and head starts.
+fn balanced_flood(
+    lat: &Lattice,
+    tiling: &Tiling,
+    centres: &[Centre],
+    mut head_start: Vec<f64>,
+) -> (Vec<usize>, Vec<f64>) {
+    let (mut owner, mut held) = flood(lat, tiling, centres, &head_start);
+    for _ in 0..HEAD_START_ROUNDS {
+        let mut short = false;
+        for (c, centre) in centres.iter().enumerate() {
+            if held[c] < 0.97 * centre.area_km2 {
+                short = true;
+                head_start[c] += (centre.area_km2 / PI).sqrt() - (held[c] / PI).sqrt();
+            }
+        }
+        if !short {
+            break;
+        }
+        (owner, held) = flood(lat, tiling, centres, &head_start);
+    }
+    (owner, head_start)
 }
 
 /// A standard normal draw (Box-Muller).
@@ -418,11 +452,11 @@ pub fn place_cells(centres: &[Centre], rng: &mut ChaCha8Rng) -> Vec<Cell> {
         .flat_map(|j| (0..lat.width).map(move |i| Tile { i, j, side: 1 }))
         .collect();
     let singles = Tiling::new(&lat, singles);
-    let owner1 = flood(&lat, &singles, centres);
+    let (owner1, head_start) = balanced_flood(&lat, &singles, centres, vec![0.0; centres.len()]);
     let people1 = spread(&lat, centres, &owner1, &noise);
     // Pass 2: territories over density-sized tiles.
     let tiling = Tiling::new(&lat, tiles_by_density(&lat, &people1));
-    let owner = flood(&lat, &tiling, centres);
+    let (owner, _) = balanced_flood(&lat, &tiling, centres, head_start);
     let owner_sq = owner_of_squares(&tiling, &owner);
     let people = spread(&lat, centres, &owner_sq, &noise);
 
