@@ -389,11 +389,17 @@ impl<'a> Work<'a> {
                 self.set(d.team, s, Cell::Null);
             }
         }
-        // Stale nulls of earlier dispatches (not re-sent): the team is back at its post.
+        // Stale nulls of earlier dispatches (not re-sent): the team is back on stand-by,
+        // at its shift's post when it has room, else at the best post it may take.
+        let mut touched: Vec<TeamIdx> = self.rules.unavailable.iter().map(|u| u.team).collect();
         for k in 0..self.rows.len() {
+            if self.inst.teams()[k].kind != TeamKind::Mobile {
+                continue;
+            }
             for s in self.now..slots {
                 if self.rows[k][s] == Cell::Null && !self.rules.null_allowed(k, s) {
-                    let post = (0..s)
+                    touched.push(k);
+                    let own = (0..s)
                         .rev()
                         .take_while(|&x| self.rows[k][x] != Cell::Off)
                         .chain((s + 1..slots).take_while(|&x| self.rows[k][x] != Cell::Off))
@@ -401,8 +407,29 @@ impl<'a> Work<'a> {
                             Cell::At(p) => Some(p),
                             _ => None,
                         });
-                    let c = post.map_or(Cell::Off, Cell::At);
-                    self.set(k, s, c);
+                    self.set(k, s, Cell::Off);
+                    let reach = self.inst.reach().locations(k);
+                    let mut best: Option<(f64, u32)> = None;
+                    for p in own.into_iter().chain(reach.iter().copied()) {
+                        if reach.binary_search(&p).is_err() || !self.hop_fits(k, s, p) {
+                            continue;
+                        }
+                        let cc = self.cover(s);
+                        if !cc.has_room(p) {
+                            continue;
+                        }
+                        let g = cc.gain_add(k, p);
+                        if Some(p) == own {
+                            best = Some((f64::INFINITY, p));
+                            break;
+                        }
+                        if best.is_none_or(|(bg, _)| g > bg) {
+                            best = Some((g, p));
+                        }
+                    }
+                    if let Some((_, p)) = best {
+                        self.set(k, s, Cell::At(p));
+                    }
                 }
             }
         }
@@ -414,7 +441,9 @@ impl<'a> Work<'a> {
         }
         // Pieces that no longer keep the shift rules (a remainder after an unavailable
         // range, a piece left by a stale null) are dropped, from `now` on.
-        for k in 0..self.rows.len() {
+        touched.sort_unstable();
+        touched.dedup();
+        for k in touched {
             if !self.row_ok(k, &self.rows[k]) {
                 let row = self.trimmed(k);
                 self.set_row(k, &row);
@@ -433,11 +462,10 @@ impl<'a> Work<'a> {
             s -= 1;
         }
         let mut last_end: Option<usize> = None;
-        for (a, b) in runs(&row[..self.now.min(row.len())]) {
+        for (_, b) in runs(&row[..self.now.min(row.len())]) {
             if b < self.now {
                 last_end = Some(b);
             }
-            let _ = a;
         }
         let all: Vec<(usize, usize)> = runs(&row);
         for (a, b) in all {
@@ -445,7 +473,7 @@ impl<'a> Work<'a> {
                 continue;
             }
             let len = b - a;
-            let short = len < rules.min_shift_slots && !self.rules.cut_allowed(k, b);
+            let short = len < rules.min_shift_slots && !self.rules.cut_allowed(k, a, b);
             let close = last_end.is_some_and(|e| a < e + rules.min_rest_slots);
             if (short || close || len > rules.max_shift_slots) && a >= self.now {
                 let keep = (a..b).any(|x| self.is_fixed(k, x));
@@ -469,7 +497,7 @@ impl<'a> Work<'a> {
         let mut last_end: Option<usize> = None;
         for (a, b) in runs(row) {
             let len = b - a;
-            if (len < rules.min_shift_slots && !self.rules.cut_allowed(k, b))
+            if (len < rules.min_shift_slots && !self.rules.cut_allowed(k, a, b))
                 || len > rules.max_shift_slots
             {
                 return false;

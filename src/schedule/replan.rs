@@ -61,14 +61,24 @@ impl ReplanRules {
             || (s < self.now && self.previous.cell(k, s) == Cell::Null)
     }
 
-    /// Whether a shift of team `k` ending at `end` may be shorter than
-    /// `min_shift_slots`: `end` is the `from` of an `unavailable` range of the team and
-    /// the previous schedule had the team working at `end`.
-    pub fn cut_allowed(&self, k: TeamIdx, end: Slot) -> bool {
-        self.unavailable
+    /// Whether a shift `start..end` of team `k` may be shorter than `min_shift_slots`:
+    /// `end` is the `from` of an `unavailable` range of the team and the previous
+    /// schedule had the team working at `end`; or the shift lies wholly in history and
+    /// is a shift of the previous schedule as it was (cut by an earlier event: history
+    /// cannot change, so a chain of re-plans stays possible).
+    pub fn cut_allowed(&self, k: TeamIdx, start: Slot, end: Slot) -> bool {
+        let cut_now = self
+            .unavailable
             .iter()
             .any(|u| u.team == k && u.from == end)
-            && self.previous.cell(k, end) != Cell::Off
+            && self.previous.cell(k, end) != Cell::Off;
+        let cut_before = end <= self.now
+            && self
+                .previous
+                .shifts
+                .get(k)
+                .is_some_and(|sh| sh.iter().any(|x| x.start == start && x.end() == end));
+        cut_now || cut_before
     }
 
     /// Whether team-slot `(k, s)` is changed by an event (its team's own `dispatched`

@@ -105,8 +105,8 @@ fn check_team(
     for (j, shift) in shifts.iter().enumerate() {
         let len = shift.at.len();
         // Section 9: a shift cut by an `unavailable` event may be short.
-        let cut =
-            len < rules.min_shift_slots && replan.is_some_and(|r| r.cut_allowed(k, shift.end()));
+        let cut = len < rules.min_shift_slots
+            && replan.is_some_and(|r| r.cut_allowed(k, shift.start, shift.end()));
         if (len < rules.min_shift_slots && !cut) || len > rules.max_shift_slots {
             out.push(v(
                 Rule::ShiftLength,
