@@ -16,6 +16,8 @@ use super::risk::{self, exposure, FitReport, Landscape};
 
 /// Area shares at which hit rates are reported.
 pub const AREA_SHARES: [f64; 3] = [0.01, 0.05, 0.10];
+/// Relative difference under which two predicted densities are a tie.
+pub const TIE_TOLERANCE: f64 = 1e-9;
 /// Length of the "last month" of the naive predictor, in hours (four weeks).
 pub const LAST_MONTH_HOURS: i64 = 28 * 24;
 
@@ -85,7 +87,8 @@ pub fn hit_rates(pred: &[f64], area: &[f64], hits: &[f64]) -> Vec<Hit> {
     let mut last = f64::NAN;
     for &i in &order {
         let d = density(i);
-        if d == last {
+        // Equal up to rounding: `(a * c) / a` need not give `c` back exactly.
+        if (d - last).abs() <= TIE_TOLERANCE * d.abs().max(last.abs()) {
             let g = groups.last_mut().expect("a group is open");
             g.0 += area[i];
             g.1 += hits[i];
@@ -225,9 +228,10 @@ mod tests {
 
     #[test]
     fn uniform_ties_score_pai_one() {
-        let area = vec![1.0; 200];
+        let area: Vec<f64> = (0..200).map(|i| 1.0 + 0.013 * (i % 3) as f64).collect();
         let hits: Vec<f64> = (0..200).map(|i| (i % 7) as f64).collect();
-        let h = hit_rates(&area, &area, &hits);
+        let pred: Vec<f64> = area.iter().map(|a| a * 0.37).collect();
+        let h = hit_rates(&pred, &area, &hits);
         for x in h {
             assert!((x.pai - 1.0).abs() < 1e-9, "{x:?}");
         }

@@ -114,10 +114,14 @@ pub fn hour_of_week(local_hour: i64) -> usize {
     (local_hour + 72).rem_euclid(HOURS_PER_WEEK as i64) as usize
 }
 
-/// Parses `HH:MM` (00:00 to 23:59, and 24:00 when `allow_24` holds) into minutes.
+/// Parses `HH:MM` (00:00 to 23:59, and 24:00 when `allow_24` holds; `H:MM` is read as
+/// `0H:MM`) into minutes.
 pub fn parse_clock(text: &str, allow_24: bool) -> Option<u32> {
     let (h, m) = text.trim().split_once(':')?;
-    if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit()) {
+    if !(1..=2).contains(&h.len())
+        || m.len() != 2
+        || !h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit())
+    {
         return None;
     }
     let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
@@ -185,7 +189,8 @@ mod tests {
         assert_eq!(parse_clock("06:30", false), Some(390));
         assert_eq!(parse_clock("24:00", false), None);
         assert_eq!(parse_clock("24:00", true), Some(1440));
-        assert_eq!(parse_clock("6:30", false), None);
+        assert_eq!(parse_clock("6:30", false), Some(390));
+        assert_eq!(parse_clock("630", false), None);
         assert_eq!(parse_clock("12:60", false), None);
     }
 

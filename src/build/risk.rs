@@ -26,7 +26,9 @@ use super::clock::{hour_of_week, HOURS_PER_WEEK as H};
 use super::incidents::Placed;
 
 /// The prior strengths tried by cross-validation, in incidents.
-pub const KAPPA_GRID: [f64; 9] = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0];
+pub const KAPPA_GRID: [f64; 11] = [
+    0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0,
+];
 /// Strengths used when the records span fewer than two weeks (no week can be held out).
 pub const DEFAULT_KAPPA: (f64, f64) = (3.0, 10.0);
 /// Most folds of the cross-validation.

@@ -365,7 +365,10 @@ pub fn availability(text: &str, grid: &Grid) -> Result<Vec<(usize, usize)>, Stri
                 (Some(_), Some(_)) => problems.push(format!("window {part:?} ends before it starts")),
                 _ => problems.push(format!("window {part:?}: FROM/TO must be RFC 3339 times such as 2026-12-07T08:00:00+08:00")),
             }
-        } else if let Some((a, b)) = part.split_once('-').filter(|(a, _)| a.trim().len() == 5) {
+        } else if let Some((a, b)) = part
+            .split_once('-')
+            .filter(|(a, _)| (4..=5).contains(&a.trim().len()))
+        {
             match (parse_clock(a, false), parse_clock(b, true)) {
                 (Some(a), Some(b)) => {
                     windows.extend(grid.daily_minutes(a, b).into_iter().map(|(x, y)| (x, y, k)))
@@ -456,6 +459,10 @@ mod tests {
             .unwrap_err()
             .contains("overlap"));
         assert!(availability("8-16", &g).is_err());
+        assert_eq!(
+            availability("8:00-9:00", &g).unwrap(),
+            vec![(8, 9), (32, 33)]
+        );
         assert!(availability("25:00-06:00", &g).is_err());
         assert!(
             availability("2026-12-07T10:00:00+08:00/2026-12-07T09:00:00+08:00", &g)
