@@ -107,12 +107,19 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(Failure::BadInput(e)) => {
-            eprintln!("error: {e:#}");
+            print_error(&e);
             ExitCode::from(2)
         }
         Err(Failure::Unwanted(e)) => {
-            eprintln!("error: {e:#}");
+            print_error(&e);
             ExitCode::from(1)
         }
     }
+}
+
+/// Prints the error on stderr; a closed stderr is not a panic (the exit code still says
+/// what happened).
+fn print_error(e: &anyhow::Error) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "error: {e:#}");
 }

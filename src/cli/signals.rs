@@ -13,12 +13,15 @@ pub fn cancel_on_signals() -> CancelToken {
     let pressed = token.clone();
     let seen = AtomicBool::new(false);
     let installed = ctrlc::set_handler(move || {
+        // Act first, then tell: stderr may be a closed pipe (the terminal or the reader
+        // is gone), so the message is written without `eprintln!`, which would panic
+        // and leave the handler thread dead.
         if seen.swap(true, Ordering::SeqCst) {
-            eprintln!("second signal: stopping now, nothing written");
+            say_err("second signal: stopping now, nothing written");
             std::process::exit(130);
         }
-        eprintln!("signal received: stopping the search, the best schedule found will be written (send it again to quit at once)");
         pressed.cancel();
+        say_err("signal received: stopping the search, the best schedule found will be written (send it again to quit at once)");
     });
     if let Err(e) = installed {
         eprintln!(
@@ -26,4 +29,9 @@ pub fn cancel_on_signals() -> CancelToken {
         );
     }
     token
+}
+
+fn say_err(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{text}");
 }
