@@ -19,11 +19,13 @@ mod baseline;
 mod bound;
 mod build;
 mod evaluate;
+mod export;
 mod generate;
 pub mod memory;
 pub mod output;
 mod replan;
 pub mod signals;
+mod report;
 mod solve;
 mod validate;
 
@@ -59,6 +61,10 @@ enum Command {
     Build(build::BuildArgs),
     /// Check the risk estimate on held-out weeks of incident records (PAI, hit rates).
     Risk(build::RiskArgs),
+    /// Write the plan for people: one self-contained HTML file (map, timeline, KPIs, breaches).
+    Report(report::ReportArgs),
+    /// Write the plan for other tools: GeoJSON and CSV files.
+    Export(export::ExportArgs),
 }
 
 /// How a command failed.
@@ -103,6 +109,8 @@ pub fn main() -> ExitCode {
         Command::Replan(args) => replan::run(args),
         Command::Build(args) => build::run(args),
         Command::Risk(args) => build::run_risk(args),
+        Command::Report(args) => report::run(args),
+        Command::Export(args) => export::run(args),
     };
     match result {
         Ok(code) => code,
