@@ -37,6 +37,10 @@ pub struct EvaluateArgs {
     /// The schedule that was re-planned (with --events).
     #[arg(long, requires = "events")]
     previous: Option<PathBuf>,
+    /// Explain why a region is uncovered instead of scoring: REGION (its worst slots)
+    /// or REGION@SLOT; lists the teams that could cover it and what they do instead.
+    #[arg(long, value_name = "REGION[@SLOT]", conflicts_with_all = ["events", "json"])]
+    explain: Option<String>,
 }
 
 /// The `--json` object: the evaluation's fields in contract order, then the baseline's.
@@ -69,6 +73,9 @@ pub fn run(args: EvaluateArgs) -> CommandResult {
             let input = load_schedule_input(&instance, &args.schedule)
                 .with_context(|| format!("schedule {}", args.schedule.display()))
                 .map_err(Failure::BadInput)?;
+            if let Some(target) = &args.explain {
+                return super::report::explain(&instance, &input, target);
+            }
             let eval = evaluate_input(&instance, &input);
             (instance, eval)
         }

@@ -11,8 +11,12 @@ use super::{CommandResult, Failure};
 use crate::bound::{compute_bound_with_hint, BoundOptions};
 use crate::construct::baseline;
 use crate::model::{load_instance, read_bounded, Instance};
+use crate::report::explain::{
+    explain as explain_cell, parse_target, render_text, uncovered_slots_of,
+};
 use crate::report::html::{render, BoundInfo, ReportInput};
 use crate::report::write_atomic;
+use crate::report::Clock;
 use crate::schedule::{
     evaluate, evaluate_input_detailed, parse_schedule_file, resolve_schedule_file, ScheduleInput,
 };
@@ -138,5 +142,39 @@ pub fn run(args: ReportArgs) -> CommandResult {
         },
         eval.violations.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How many of a region's uncovered slots `evaluate --explain REGION` explains.
+const EXPLAINED_SLOTS: usize = 3;
+
+/// `evaluate --explain REGION[@SLOT]`: prints why the region-slot (or the region's
+/// riskiest uncovered slots) has no patrol or no response cover. Exit 0; 2 for an
+/// unknown region or a slot outside the horizon.
+pub(super) fn explain(instance: &Instance, input: &ScheduleInput, target: &str) -> CommandResult {
+    let (r, slot) =
+        parse_target(instance, target).map_err(|m| Failure::BadInput(anyhow::anyhow!(m)))?;
+    let (_, detail) = evaluate_input_detailed(instance, input);
+    let clock = Clock::new(instance);
+    let slots = match slot {
+        Some(s) => vec![s],
+        None => uncovered_slots_of(instance, &detail, r, EXPLAINED_SLOTS),
+    };
+    let mut out = String::new();
+    if slots.is_empty() {
+        out.push_str(&format!(
+            "{}: every slot with risk is patrolled and within the response standard\n",
+            instance.regions[r].id
+        ));
+    }
+    for s in slots {
+        out.push_str(&render_text(
+            instance,
+            &clock,
+            &explain_cell(instance, &detail, r, s),
+        ));
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(out.as_bytes());
     Ok(ExitCode::SUCCESS)
 }

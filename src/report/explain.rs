@@ -48,6 +48,46 @@ impl Candidate {
     pub fn net(&self) -> f64 {
         self.gain - self.loss
     }
+
+    /// Listing order: on duty elsewhere, off duty, resting, work limit used, unknown.
+    pub fn class(&self) -> u8 {
+        match self.doing {
+            Doing::At(_) => 0,
+            Doing::Off(OFF_DUTY) => 1,
+            Doing::Off(RESTING) => 2,
+            Doing::Off(_) => 3,
+            Doing::Unknown => 4,
+        }
+    }
+}
+
+/// Not working, free to start a shift as far as rest and work limit go.
+pub const OFF_DUTY: &str = "off duty";
+/// Not working, within `min_rest_slots` of a worked slot.
+pub const RESTING: &str = "resting between shifts";
+/// Not working, `max_work_slots` already worked.
+pub const WORK_LIMIT_USED: &str = "work limit used";
+
+/// Counts of candidates by [`Candidate::class`], in words.
+pub fn class_counts(cands: &[Candidate]) -> String {
+    let names = [
+        "on duty elsewhere",
+        OFF_DUTY,
+        RESTING,
+        WORK_LIMIT_USED,
+        "at an unknown location",
+    ];
+    let mut n = [0usize; 5];
+    for c in cands {
+        n[c.class() as usize] += 1;
+    }
+    names
+        .iter()
+        .zip(n)
+        .filter(|(_, k)| *k > 0)
+        .map(|(name, k)| format!("{k} {name}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The explanation of one region-slot.
@@ -108,13 +148,13 @@ fn doing(instance: &Instance, detail: &Detail, k: TeamIdx, s: Slot) -> Doing {
     }
     let rules = instance.rules_of(k);
     if worked.len() >= rules.max_work_slots {
-        return Doing::Off("work limit used");
+        return Doing::Off(WORK_LIMIT_USED);
     }
     let near = |t: Slot| t.abs_diff(s) <= rules.min_rest_slots;
     if worked.iter().any(|&t| near(t)) {
-        return Doing::Off("resting between shifts");
+        return Doing::Off(RESTING);
     }
-    Doing::Off("off duty")
+    Doing::Off(OFF_DUTY)
 }
 
 /// Explains region-slot `(r, s)`.
@@ -193,8 +233,12 @@ pub fn explain(instance: &Instance, detail: &Detail, r: RegionIdx, s: Slot) -> E
             _ => {}
         }
     }
-    let order =
-        |a: &Candidate, b: &Candidate| b.net().total_cmp(&a.net()).then(a.team.cmp(&b.team));
+    let order = |a: &Candidate, b: &Candidate| {
+        a.class()
+            .cmp(&b.class())
+            .then(b.net().total_cmp(&a.net()))
+            .then(a.team.cmp(&b.team))
+    };
     patrol_candidates.sort_by(order);
     mobile_candidates.sort_by(order);
     Explanation {
@@ -302,6 +346,11 @@ pub fn render_text(instance: &Instance, clock: &Clock, e: &Explanation) -> Strin
         "  patrol teams there: {} (presence {:.2}); mobile teams within {} min: {}; within {} min: {}",
         e.patrols, e.presence, o.response_minutes, e.response_teams, o.backup_minutes, e.backup_teams
     );
+    let _ = writeln!(
+        out,
+        "  (one-slot values: loses = objective lost where the team is now, gains = objective gained \
+         by the move, for a mobile team over every region it would newly cover; shift rules not checked)"
+    );
     if e.patrols > 0 && e.response_teams > 0 {
         let _ = writeln!(out, "  covered: patrolled and within the response standard");
         return out;
@@ -312,9 +361,9 @@ pub fn render_text(instance: &Instance, clock: &Clock, e: &Explanation) -> Strin
             "  no patrol: {} patrol team(s) available in this slot could reach it{}",
             e.patrol_candidates.len(),
             if e.patrol_candidates.is_empty() {
-                ""
+                String::new()
             } else {
-                " (best net first; loss = value lost where the team is now)"
+                format!(": {}", class_counts(&e.patrol_candidates))
             }
         );
         for c in e.patrol_candidates.iter().take(LISTED_CANDIDATES) {
@@ -345,8 +394,13 @@ pub fn render_text(instance: &Instance, clock: &Clock, e: &Explanation) -> Strin
     if e.response_teams == 0 {
         let _ = writeln!(
             out,
-            "  no response cover: {} mobile team(s) available in this slot could cover it from a post in their reach",
-            e.mobile_candidates.len()
+            "  no response cover: {} mobile team(s) available in this slot could cover it from a post in their reach{}",
+            e.mobile_candidates.len(),
+            if e.mobile_candidates.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", class_counts(&e.mobile_candidates))
+            }
         );
         for c in e.mobile_candidates.iter().take(LISTED_CANDIDATES) {
             let t = &instance.teams[c.team];

@@ -22,7 +22,9 @@ use serde_json::json;
 use crate::model::{Instance, TeamKind};
 use crate::schedule::{Detail, Evaluation, ScheduleInput};
 
-use super::explain::{doing_text, explain, top_uncovered, Explanation, LISTED_CANDIDATES};
+use super::explain::{
+    class_counts, doing_text, explain, top_uncovered, Explanation, LISTED_CANDIDATES,
+};
 use super::table::comparison_rows;
 use super::time::Clock;
 
@@ -237,7 +239,9 @@ pub fn render(r: &ReportInput) -> String {
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>patrolplan report: {}</title><style>{}</style>\
-         <script>window.__errors=[];addEventListener('error',function(e){{__errors.push(String(e.message||e))}});</script>\
+         <script>window.__errors=[];addEventListener('error',function(e){{__errors.push(String(e.message||e))}});\
+         if(location.hash==='#selftest'){{var ce=console.error;console.error=function(){{\
+         __errors.push('console.error: '+[].join.call(arguments,' '));ce.apply(console,arguments)}}}}</script>\
          </head><body>\n",
         esc(&inst.name),
         CSS
@@ -504,10 +508,15 @@ fn render_explanation(
             cands.len()
         );
         html.push_str(if mobile {
-            " cover it from a post in their reach."
+            " cover it from a post in their reach"
         } else {
-            " stand there (available, within reach)."
+            " stand there (available, within reach)"
         });
+        if cands.is_empty() {
+            html.push('.');
+        } else {
+            let _ = write!(html, ": {}.", esc(&class_counts(cands)));
+        }
         if cands.iter().all(|c| c.net() <= 0.0) && !cands.is_empty() {
             html.push_str(" Each would lose at least as much where it is as it would gain here.");
         }

@@ -205,9 +205,17 @@
   requestAnimationFrame(function () {
     requestAnimationFrame(function () {
       frameMs = performance.now();
-      if (location.hash === '#selftest') setTimeout(selftest, 0);
+      startSelftest();
     });
   });
+  // Headless browsers may not run animation frames: start the self-test anyway.
+  var selftestStarted = false;
+  function startSelftest() {
+    if (selftestStarted || location.hash !== '#selftest') return;
+    selftestStarted = true;
+    setTimeout(selftest, 0);
+  }
+  setTimeout(startSelftest, 500);
 
   function selftest() {
     var out = { errors: window.__errors || [], regions: D.regions.length, shapes: regionEls.length, posts: D.posts.length, postShapes: postEls.length, scriptMs: Math.round(initMs), readyMs: Math.round(readyMs) };
