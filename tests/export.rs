@@ -92,7 +92,7 @@ fn bbox(inst: &Instance) -> [f64; 4] {
         b[2] = b[2].max(x);
         b[3] = b[3].max(y);
     };
-    for r in &inst.regions {
+    for r in inst.regions() {
         add(r.point.x(), r.point.y());
         for p in r.boundary.iter().flat_map(|m| m.0.iter()) {
             for c in p
@@ -104,7 +104,7 @@ fn bbox(inst: &Instance) -> [f64; 4] {
             }
         }
     }
-    for p in &inst.posts {
+    for p in inst.posts() {
         add(p.point.x(), p.point.y());
     }
     b
@@ -146,10 +146,10 @@ fn check(inst_path: &Path, schedule: &Schedule) {
             .collect()
     };
     let (regions, posts, routes) = (by_kind("region"), by_kind("post"), by_kind("route"));
-    assert_eq!(regions.len(), inst.regions.len());
-    assert_eq!(posts.len(), inst.posts.len());
+    assert_eq!(regions.len(), inst.regions().len());
+    assert_eq!(posts.len(), inst.posts().len());
     let patrol_shifts: usize = inst
-        .teams
+        .teams()
         .iter()
         .enumerate()
         .filter(|(_, t)| t.kind == TeamKind::Patrol)
@@ -159,17 +159,17 @@ fn check(inst_path: &Path, schedule: &Schedule) {
     assert_eq!(routes.len(), patrol_shifts);
     assert_eq!(
         ex.geojson.features.len(),
-        inst.regions.len() + inst.posts.len() + patrol_shifts
+        inst.regions().len() + inst.posts().len() + patrol_shifts
     );
     let ids: BTreeSet<&str> = regions
         .iter()
         .map(|f| f.property("id").unwrap().as_str().unwrap())
         .collect();
-    assert_eq!(ids, inst.regions.iter().map(|r| r.id.as_str()).collect());
+    assert_eq!(ids, inst.regions().iter().map(|r| r.id.as_str()).collect());
 
     // Geometry: boundaries stay polygons, point regions points, inside the bounding box.
     let b = bbox(&inst);
-    for (f, r) in regions.iter().zip(&inst.regions) {
+    for (f, r) in regions.iter().zip(inst.regions()) {
         let g = &f.geometry.as_ref().unwrap().value;
         match (&r.boundary, g) {
             (Some(_), Value::Polygon(_) | Value::MultiPolygon(_)) | (None, Value::Point(_)) => {}
@@ -229,7 +229,7 @@ fn check(inst_path: &Path, schedule: &Schedule) {
     // Patrolled region-slots, counted from the schedule itself.
     let mut cells = BTreeSet::new();
     let mut post_team_slots = 0u64;
-    for (k, team) in inst.teams.iter().enumerate() {
+    for (k, team) in inst.teams().iter().enumerate() {
         for sh in &schedule.shifts[k] {
             for (i, &l) in sh.at.iter().enumerate() {
                 match team.kind {
@@ -264,13 +264,13 @@ fn check(inst_path: &Path, schedule: &Schedule) {
         ]
     );
     let team_index: BTreeMap<&str, usize> = inst
-        .teams
+        .teams()
         .iter()
         .enumerate()
         .map(|(k, t)| (t.id.as_str(), k))
         .collect();
     let start = inst
-        .horizon
+        .horizon()
         .start
         .as_deref()
         .map(|s| chrono::DateTime::parse_from_rfc3339(s).unwrap());
@@ -282,7 +282,7 @@ fn check(inst_path: &Path, schedule: &Schedule) {
         assert!(listed.insert((k, s)), "shift listed twice: {row:?}");
         let sh = schedule.shifts[k].iter().find(|x| x.start == s).unwrap();
         assert_eq!(sh.end(), e);
-        let team = &inst.teams[k];
+        let team = &inst.teams()[k];
         assert_eq!(
             &row[1],
             if team.kind == TeamKind::Patrol {
@@ -303,12 +303,12 @@ fn check(inst_path: &Path, schedule: &Schedule) {
             Some(t0) => {
                 let t = chrono::DateTime::parse_from_rfc3339(&row[6]).unwrap();
                 let minutes = (t - t0).num_minutes();
-                assert_eq!(minutes, (s * inst.horizon.slot_minutes as usize) as i64);
+                assert_eq!(minutes, (s * inst.horizon().slot_minutes as usize) as i64);
                 assert_eq!(t.offset(), t0.offset());
                 let te = chrono::DateTime::parse_from_rfc3339(&row[7]).unwrap();
                 assert_eq!(
                     (te - t).num_minutes(),
-                    ((e - s) * inst.horizon.slot_minutes as usize) as i64
+                    ((e - s) * inst.horizon().slot_minutes as usize) as i64
                 );
             }
             None => assert!(row[6].is_empty() && row[7].is_empty()),
@@ -328,17 +328,17 @@ fn check(inst_path: &Path, schedule: &Schedule) {
         let s: usize = row[1].parse().unwrap();
         assert!(worked.insert((k, s)), "team-slot listed twice: {row:?}");
         let l = schedule.location(k, s).unwrap() as usize;
-        let team = &inst.teams[k];
+        let team = &inst.teams()[k];
         assert_eq!(&row[3], inst.location_id(team.kind, l));
         let p = match team.kind {
-            TeamKind::Patrol => inst.regions[l].point,
-            TeamKind::Mobile => inst.posts[l].point,
+            TeamKind::Patrol => inst.regions()[l].point,
+            TeamKind::Mobile => inst.posts()[l].point,
         };
         assert_eq!(row[4].parse::<f64>().unwrap(), p.x());
         assert_eq!(row[5].parse::<f64>().unwrap(), p.y());
         assert_eq!(row[2].is_empty(), start.is_none());
     }
-    let total: usize = (0..inst.teams.len())
+    let total: usize = (0..inst.teams().len())
         .map(|k| schedule.worked_slots(k))
         .sum();
     assert_eq!(worked.len(), total);

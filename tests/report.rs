@@ -53,7 +53,7 @@ fn explanation_of_hand_instance_matches_hand_computation() {
     let t: Vec<(&str, Doing)> = e
         .patrol_candidates
         .iter()
-        .map(|c| (inst.teams[c.team].id.as_str(), c.doing))
+        .map(|c| (inst.teams()[c.team].id.as_str(), c.doing))
         .collect();
     assert_eq!(t, [("T1", Doing::At(0)), ("V1", Doing::Off(OFF_DUTY))]);
     assert!(close(e.patrol_candidates[0].loss, w1));
@@ -64,7 +64,7 @@ fn explanation_of_hand_instance_matches_hand_computation() {
     // within 5 minutes: gain 4 (backup needs two teams: nothing).
     assert_eq!(e.mobile_candidates.len(), 1);
     let m = &e.mobile_candidates[0];
-    assert_eq!(inst.teams[m.team].id, "M1");
+    assert_eq!(inst.teams()[m.team].id, "M1");
     assert_eq!(m.target, Some(0));
     assert!(close(m.gain, 4.0) && close(m.loss, 0.0));
 }
@@ -96,12 +96,12 @@ fn every_top_uncovered_cell_is_uncovered_and_candidates_can_reach_it() {
     for &(r, s) in &top {
         let i = d.cell(r, s);
         assert!(d.patrols[i] == 0 || !d.c1[i]);
-        let risk = inst.regions[r].risk[s];
+        let risk = inst.regions()[r].risk[s];
         assert!(risk <= last);
         last = risk;
         let e = explain(&inst, &d, r, s);
         for c in &e.patrol_candidates {
-            let t = &inst.teams[c.team];
+            let t = &inst.teams()[c.team];
             assert_eq!(t.kind, TeamKind::Patrol);
             assert!(t.is_available(s));
             assert!(inst.base_minutes(c.team, r) <= t.reach_minutes.unwrap_or(f64::INFINITY));
@@ -113,12 +113,12 @@ fn every_top_uncovered_cell_is_uncovered_and_candidates_can_reach_it() {
         }
         for c in &e.mobile_candidates {
             let p = c.target.unwrap();
-            assert!(inst.post_to_region_minutes(c.team, p, r) <= inst.objective.response_minutes);
+            assert!(inst.post_to_region_minutes(c.team, p, r) <= inst.objective().response_minutes);
         }
     }
     // Nothing ranks that is covered, and the ranking is the riskiest: any cell left out
     // has at most the risk of the last one listed.
-    for (r, region) in inst.regions.iter().enumerate() {
+    for (r, region) in inst.regions().iter().enumerate() {
         for s in 0..inst.slots() {
             let i = d.cell(r, s);
             if (d.patrols[i] == 0 || !d.c1[i]) && !top.contains(&(r, s)) {
@@ -169,10 +169,10 @@ fn report_of_infeasible_small_baseline_lists_every_breach_and_shape() {
     }
     // One shape per region, one circle per post.
     let regions = html.matches("<path data-r=").count() + html.matches("<circle data-r=").count();
-    assert_eq!(regions, inst.regions.len());
+    assert_eq!(regions, inst.regions().len());
     let a = html.find("<g id=\"posts\">").unwrap();
     let b = a + html[a..].find("</g>").unwrap();
-    assert_eq!(html[a..b].matches("<circle").count(), inst.posts.len());
+    assert_eq!(html[a..b].matches("<circle").count(), inst.posts().len());
     // Every breach is a row of the breach table.
     let a = html.find("<section id=\"breaches\">").unwrap();
     let b = a + html[a..].find("</section>").unwrap();
@@ -193,8 +193,8 @@ fn report_of_infeasible_small_baseline_lists_every_breach_and_shape() {
     let code = patrolplan::report::html::CODE;
     let pc = v["pc"].as_array().unwrap();
     let rt = v["rt"].as_array().unwrap();
-    assert_eq!(pc.len(), inst.regions.len());
-    for r in 0..inst.regions.len() {
+    assert_eq!(pc.len(), inst.regions().len());
+    for r in 0..inst.regions().len() {
         let (p, t) = (
             pc[r].as_str().unwrap().as_bytes(),
             rt[r].as_str().unwrap().as_bytes(),
@@ -207,7 +207,7 @@ fn report_of_infeasible_small_baseline_lists_every_breach_and_shape() {
         }
     }
     // Every team appears in exactly one timeline group.
-    let mut seen = vec![0; inst.teams.len()];
+    let mut seen = vec![0; inst.teams().len()];
     for g in v["groups"].as_array().unwrap() {
         for k in g[1].as_array().unwrap() {
             seen[k.as_u64().unwrap() as usize] += 1;

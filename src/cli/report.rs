@@ -164,7 +164,7 @@ pub(super) fn explain(instance: &Instance, input: &ScheduleInput, target: &str) 
     if slots.is_empty() {
         out.push_str(&format!(
             "{}: every slot with risk is patrolled and within the response standard\n",
-            instance.regions[r].id
+            instance.regions()[r].id
         ));
     }
     for s in slots {

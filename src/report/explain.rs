@@ -120,7 +120,7 @@ pub struct Explanation {
 pub fn top_uncovered(instance: &Instance, detail: &Detail, n: usize) -> Vec<(RegionIdx, Slot)> {
     let slots = detail.slots;
     let mut cells: Vec<(f64, RegionIdx, Slot)> = Vec::new();
-    for (r, region) in instance.regions.iter().enumerate() {
+    for (r, region) in instance.regions().iter().enumerate() {
         for s in 0..slots {
             let i = r * slots + s;
             let risk = region.risk[s];
@@ -164,11 +164,11 @@ pub fn explain(instance: &Instance, detail: &Detail, r: RegionIdx, s: Slot) -> E
     let mut mobile_candidates = Vec::new();
     let want_patrol = detail.patrols[i] == 0;
     let want_cover = !detail.c1[i];
-    for (k, team) in instance.teams.iter().enumerate() {
+    for (k, team) in instance.teams().iter().enumerate() {
         if !team.is_available(s) {
             continue;
         }
-        let reach = instance.reach.locations(k);
+        let reach = instance.reach().locations(k);
         match team.kind {
             TeamKind::Patrol if want_patrol => {
                 if reach.binary_search(&(r as u32)).is_err() {
@@ -194,7 +194,7 @@ pub fn explain(instance: &Instance, detail: &Detail, r: RegionIdx, s: Slot) -> E
                     .map(|&p| p as usize)
                     .filter(|&p| {
                         instance
-                            .reach
+                            .reach()
                             .response_regions(k, p)
                             .binary_search(&(r as u32))
                             .is_ok()
@@ -210,7 +210,7 @@ pub fn explain(instance: &Instance, detail: &Detail, r: RegionIdx, s: Slot) -> E
                 };
                 let mut best: Option<Candidate> = None;
                 for p in posts {
-                    let free = detail.at_post[p * detail.slots + s] < instance.posts[p].capacity;
+                    let free = detail.at_post[p * detail.slots + s] < instance.posts()[p].capacity;
                     if !free && from != Some(p) {
                         continue;
                     }
@@ -244,7 +244,7 @@ pub fn explain(instance: &Instance, detail: &Detail, r: RegionIdx, s: Slot) -> E
     Explanation {
         region: r,
         slot: s,
-        risk: instance.regions[r].risk[s],
+        risk: instance.regions()[r].risk[s],
         weight: detail.weight[i],
         presence: detail.presence[i],
         patrols: detail.patrols[i],
@@ -263,7 +263,7 @@ pub fn parse_target(instance: &Instance, text: &str) -> Result<(RegionIdx, Optio
         None => (text, None),
     };
     let r = instance
-        .regions
+        .regions()
         .iter()
         .position(|x| x.id == id)
         .ok_or_else(|| format!("--explain {text}: no region with id {id:?}"))?;
@@ -295,10 +295,10 @@ pub fn uncovered_slots_of(
     let mut slots: Vec<Slot> = (0..detail.slots)
         .filter(|&s| {
             let i = detail.cell(r, s);
-            instance.regions[r].risk[s] > 0.0 && (detail.patrols[i] == 0 || !detail.c1[i])
+            instance.regions()[r].risk[s] > 0.0 && (detail.patrols[i] == 0 || !detail.c1[i])
         })
         .collect();
-    let risk = &instance.regions[r].risk;
+    let risk = &instance.regions()[r].risk;
     slots.sort_by(|&a, &b| risk[b].total_cmp(&risk[a]).then(a.cmp(&b)));
     slots.truncate(n);
     slots
@@ -309,21 +309,21 @@ pub const LISTED_CANDIDATES: usize = 5;
 
 /// What a candidate does, in words.
 pub fn doing_text(instance: &Instance, c: &Candidate) -> String {
-    let kind = instance.teams[c.team].kind;
+    let kind = instance.teams()[c.team].kind;
     match c.doing {
         Doing::Off(why) => why.to_string(),
         Doing::Unknown => "works at an unknown location".to_string(),
         Doing::At(l) => match kind {
-            TeamKind::Patrol => format!("patrols {}", instance.regions[l].id),
-            TeamKind::Mobile => format!("stands by at {}", instance.posts[l].id),
+            TeamKind::Patrol => format!("patrols {}", instance.regions()[l].id),
+            TeamKind::Mobile => format!("stands by at {}", instance.posts()[l].id),
         },
     }
 }
 
 /// The explanation as lines of text for the terminal.
 pub fn render_text(instance: &Instance, clock: &Clock, e: &Explanation) -> String {
-    let region = &instance.regions[e.region];
-    let o = &instance.objective;
+    let region = &instance.regions()[e.region];
+    let o = &instance.objective();
     let mut out = String::new();
     let group = region
         .group
@@ -367,7 +367,7 @@ pub fn render_text(instance: &Instance, clock: &Clock, e: &Explanation) -> Strin
             }
         );
         for c in e.patrol_candidates.iter().take(LISTED_CANDIDATES) {
-            let t = &instance.teams[c.team];
+            let t = &instance.teams()[c.team];
             let _ = writeln!(
                 out,
                 "    {}{}: {}; moving here gains {:.4}, loses {:.4} (net {:+.4})",
@@ -403,10 +403,10 @@ pub fn render_text(instance: &Instance, clock: &Clock, e: &Explanation) -> Strin
             }
         );
         for c in e.mobile_candidates.iter().take(LISTED_CANDIDATES) {
-            let t = &instance.teams[c.team];
+            let t = &instance.teams()[c.team];
             let target = c
                 .target
-                .map(|p| instance.posts[p].id.as_str())
+                .map(|p| instance.posts()[p].id.as_str())
                 .unwrap_or("-");
             let _ = writeln!(
                 out,

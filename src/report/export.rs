@@ -95,7 +95,7 @@ fn location_id<'a>(
     i: usize,
 ) -> &'a str {
     let l = shift.at[i];
-    let kind = instance.teams[k].kind;
+    let kind = instance.teams()[k].kind;
     if (l as usize) < instance.nodes(kind).len() {
         instance.location_id(kind, l as usize)
     } else {
@@ -107,8 +107,8 @@ fn location_id<'a>(
 fn location_point(instance: &Instance, kind: TeamKind, l: u32) -> Option<geo::Point<f64>> {
     let l = l as usize;
     match kind {
-        TeamKind::Patrol => instance.regions.get(l).map(|r| r.point),
-        TeamKind::Mobile => instance.posts.get(l).map(|p| p.point),
+        TeamKind::Patrol => instance.regions().get(l).map(|r| r.point),
+        TeamKind::Mobile => instance.posts().get(l).map(|p| p.point),
     }
 }
 
@@ -118,7 +118,7 @@ pub fn geojson(instance: &Instance, input: &ScheduleInput, detail: &Detail) -> F
     let slots = detail.slots;
     let clock = Clock::new(instance);
     let mut features = Vec::new();
-    for (r, region) in instance.regions.iter().enumerate() {
+    for (r, region) in instance.regions().iter().enumerate() {
         let cells = r * slots..(r + 1) * slots;
         let (mut risk, mut footfall, mut patrolled) = (0.0, 0.0, 0usize);
         let (mut met, mut risk_met, mut c1, mut c2) = (0.0, 0.0, 0.0, 0.0);
@@ -171,7 +171,7 @@ pub fn geojson(instance: &Instance, input: &ScheduleInput, detail: &Detail) -> F
             })),
         ));
     }
-    for (p, post) in instance.posts.iter().enumerate() {
+    for (p, post) in instance.posts().iter().enumerate() {
         let at = &detail.at_post[p * slots..(p + 1) * slots];
         let occupied = at.iter().filter(|&&n| n > 0).count();
         let team_slots: u32 = at.iter().sum();
@@ -190,7 +190,7 @@ pub fn geojson(instance: &Instance, input: &ScheduleInput, detail: &Detail) -> F
         ));
     }
     let unresolved = unresolved_ids(input);
-    for (k, team) in instance.teams.iter().enumerate() {
+    for (k, team) in instance.teams().iter().enumerate() {
         if team.kind != TeamKind::Patrol {
             continue;
         }
@@ -267,7 +267,7 @@ pub fn roster_csv(instance: &Instance, input: &ScheduleInput) -> Result<Vec<u8>,
         "end_time",
         "locations",
     ])?;
-    for (k, team) in instance.teams.iter().enumerate() {
+    for (k, team) in instance.teams().iter().enumerate() {
         for shift in input
             .schedule
             .shifts
@@ -317,7 +317,7 @@ pub fn slots_csv(instance: &Instance, input: &ScheduleInput) -> Result<Vec<u8>, 
     let unresolved = unresolved_ids(input);
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["team", "slot", "time", "location", "lon", "lat"])?;
-    for (k, team) in instance.teams.iter().enumerate() {
+    for (k, team) in instance.teams().iter().enumerate() {
         for shift in input
             .schedule
             .shifts

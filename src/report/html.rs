@@ -109,7 +109,7 @@ impl Projection {
             b[2] = b[2].max(x);
             b[3] = b[3].max(y);
         };
-        for r in &instance.regions {
+        for r in instance.regions() {
             add(r.point.x(), r.point.y());
             if let Some(mp) = &r.boundary {
                 for p in &mp.0 {
@@ -119,7 +119,7 @@ impl Projection {
                 }
             }
         }
-        for p in &instance.posts {
+        for p in instance.posts() {
             add(p.point.x(), p.point.y());
         }
         if !b[0].is_finite() {
@@ -196,14 +196,14 @@ fn team_groups(instance: &Instance, group_of_region: &[usize]) -> Vec<usize> {
     let cos = |lat: f64| lat.to_radians().cos();
     let tree: RTree<Indexed> = RTree::bulk_load(
         instance
-            .regions
+            .regions()
             .iter()
             .enumerate()
             .map(|(i, r)| Indexed::new([r.point.x() * cos(r.point.y()), r.point.y()], i))
             .collect(),
     );
     instance
-        .teams
+        .teams()
         .iter()
         .map(|t| {
             let p = t.base.point;
@@ -243,7 +243,7 @@ pub fn render(r: &ReportInput) -> String {
          if(location.hash==='#selftest'){{var ce=console.error;console.error=function(){{\
          __errors.push('console.error: '+[].join.call(arguments,' '));ce.apply(console,arguments)}}}}</script>\
          </head><body>\n",
-        esc(&inst.name),
+        esc(inst.name()),
         CSS
     );
 
@@ -253,22 +253,22 @@ pub fn render(r: &ReportInput) -> String {
         .bound
         .map(|b| (b.bound - e.objective.total) / b.bound)
         .filter(|g| g.is_finite());
-    let _ = write!(
+    let _ = writeln!(
         html,
         "<header><h1>Plan for {name}</h1><p class=\"facts\">{slots} slots of {mins} min{start}; \
          {nr} regions, {np} posts, {nt} teams. Schedule <b class=\"{fc}\">{feas}</b> \
-         ({nv} breach(es)); objective {total}{gap}.</p></header>\n",
-        name = esc(&inst.name),
-        mins = inst.horizon.slot_minutes,
+         ({nv} breach(es)); objective {total}{gap}.</p></header>",
+        name = esc(inst.name()),
+        mins = inst.horizon().slot_minutes,
         start = inst
-            .horizon
+            .horizon()
             .start
             .as_deref()
             .map(|s| format!(" from {}", esc(s)))
             .unwrap_or_default(),
-        nr = inst.regions.len(),
-        np = inst.posts.len(),
-        nt = inst.teams.len(),
+        nr = inst.regions().len(),
+        np = inst.posts().len(),
+        nt = inst.teams().len(),
         fc = if e.feasible { "ok" } else { "bad" },
         feas = if e.feasible { "feasible" } else { "infeasible" },
         nv = e.violations.len(),
@@ -299,7 +299,7 @@ pub fn render(r: &ReportInput) -> String {
         h = fmt1(proj.height + 20.0),
     );
     let point_r = fmt1(MAP_UNITS / 250.0);
-    for (i, region) in inst.regions.iter().enumerate() {
+    for (i, region) in inst.regions().iter().enumerate() {
         match &region.boundary {
             Some(mp) => {
                 let _ = write!(html, "<path data-r=\"{i}\" d=\"{}\"/>", path_d(&proj, mp));
@@ -317,7 +317,7 @@ pub fn render(r: &ReportInput) -> String {
     }
     html.push_str("</g><g id=\"circles\"></g><g id=\"posts\">");
     let post_r = fmt1(MAP_UNITS / 600.0);
-    for p in &inst.posts {
+    for p in inst.posts() {
         let (x, y) = proj.xy(p.point.x(), p.point.y());
         let _ = write!(
             html,
@@ -450,7 +450,7 @@ pub fn render(r: &ReportInput) -> String {
          reach them, what they do instead, and the one-slot value they would lose where they are \
          and gain here (shift rules not checked for the move).</p>",
         top.len(),
-        inst.objective.response_minutes
+        inst.objective().response_minutes
     );
     for (rank, &(rg, s)) in top.iter().enumerate() {
         let ex = explain(inst, d, rg, s);
@@ -477,8 +477,8 @@ fn render_explanation(
     rank: usize,
     ex: &Explanation,
 ) {
-    let region = &inst.regions[ex.region];
-    let o = &inst.objective;
+    let region = &inst.regions()[ex.region];
+    let o = &inst.objective();
     let _ = write!(
         html,
         "<div class=\"why\"><h3>{rank}. {} {}{} at {} (slot {})</h3><p>risk {}, presence weight {}; \
@@ -530,7 +530,7 @@ fn render_explanation(
         }
         html.push_str("<th>loses</th><th>gains</th><th>net</th></tr></thead><tbody>");
         for c in cands.iter().take(LISTED_CANDIDATES) {
-            let t = &inst.teams[c.team];
+            let t = &inst.teams()[c.team];
             let _ = write!(
                 html,
                 "<tr><td>{}{}</td><td>{}</td>",
@@ -542,7 +542,7 @@ fn render_explanation(
                 let _ = write!(
                     html,
                     "<td>{}</td>",
-                    esc(c.target.map(|p| inst.posts[p].id.as_str()).unwrap_or("-"))
+                    esc(c.target.map(|p| inst.posts()[p].id.as_str()).unwrap_or("-"))
                 );
             }
             let _ = write!(
@@ -576,24 +576,24 @@ fn script_data(r: &ReportInput, clock: &Clock, proj: &Projection) -> serde_json:
     let inst = r.instance;
     let d = r.detail;
     let slots = d.slots;
-    let g_max = inst.objective.max_presence_value();
+    let g_max = inst.objective().max_presence_value();
     let risk_max = inst
-        .regions
+        .regions()
         .iter()
         .flat_map(|x| x.risk.iter().copied())
         .fold(0.0, f64::max);
     let footfall_max = inst
-        .regions
+        .regions()
         .iter()
         .flat_map(|x| x.footfall.iter().copied())
         .fold(0.0, f64::max);
     let mut codes: [Vec<String>; 6] = Default::default();
-    for (ri, region) in inst.regions.iter().enumerate() {
+    for (ri, region) in inst.regions().iter().enumerate() {
         let mut row: [Vec<u8>; 6] = Default::default();
         for s in 0..slots {
             let i = ri * slots + s;
             row[0].push(count(d.patrols[i]));
-            row[1].push(level(inst.objective.presence_value(d.presence[i]), g_max));
+            row[1].push(level(inst.objective().presence_value(d.presence[i]), g_max));
             row[2].push(count(d.response_teams[i]));
             row[3].push(count(d.backup_teams[i]));
             row[4].push(level(region.risk[s], risk_max));
@@ -612,8 +612,8 @@ fn script_data(r: &ReportInput, clock: &Clock, proj: &Projection) -> serde_json:
             let mut v = Vec::new();
             for &(k, p) in &d.mobile[s] {
                 let radius = inst
-                    .travel
-                    .radius_km(inst.teams[k].speed_kmh, inst.objective.response_minutes)
+                    .travel()
+                    .radius_km(inst.teams()[k].speed_kmh, inst.objective().response_minutes)
                     .map_or(0.0, |km| (km / km_per_unit * 10.0).round() / 10.0);
                 v.push(f64::from(p));
                 v.push(radius);
@@ -622,7 +622,7 @@ fn script_data(r: &ReportInput, clock: &Clock, proj: &Projection) -> serde_json:
         })
         .collect();
     let post_xy: Vec<[f64; 2]> = inst
-        .posts
+        .posts()
         .iter()
         .map(|p| {
             let (x, y) = proj.xy(p.point.x(), p.point.y());
@@ -633,14 +633,14 @@ fn script_data(r: &ReportInput, clock: &Clock, proj: &Projection) -> serde_json:
     // Timeline: groups by (kind, district); each team with its shifts as
     // [start, length, runs [location, count, ...], marks].
     let mut group_names: Vec<String> = inst
-        .regions
+        .regions()
         .iter()
         .map(|x| x.group.clone().unwrap_or_default())
         .collect();
     group_names.sort();
     group_names.dedup();
     let group_of_region: Vec<usize> = inst
-        .regions
+        .regions()
         .iter()
         .map(|x| {
             let g = x.group.clone().unwrap_or_default();
@@ -651,7 +651,7 @@ fn script_data(r: &ReportInput, clock: &Clock, proj: &Projection) -> serde_json:
     // Escorts: the first professional patrol team in the same region-slot as a volunteer.
     let mut first_professional: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     let mut volunteer_cells: BTreeMap<(usize, usize), ()> = BTreeMap::new();
-    for (k, team) in inst.teams.iter().enumerate() {
+    for (k, team) in inst.teams().iter().enumerate() {
         if team.kind != TeamKind::Patrol {
             continue;
         }
@@ -664,7 +664,7 @@ fn script_data(r: &ReportInput, clock: &Clock, proj: &Projection) -> serde_json:
         }
     }
     let mut groups: BTreeMap<(u8, usize), Vec<usize>> = BTreeMap::new();
-    for (k, team) in inst.teams.iter().enumerate() {
+    for (k, team) in inst.teams().iter().enumerate() {
         let kind = match team.kind {
             TeamKind::Patrol => 0,
             TeamKind::Mobile => 1,
@@ -674,7 +674,7 @@ fn script_data(r: &ReportInput, clock: &Clock, proj: &Projection) -> serde_json:
     let mut group_list = Vec::new();
     for ((kind, g), mut members) in groups {
         // Volunteers first, so that they and their escorts are easy to find.
-        members.sort_by_key(|&k| (!inst.teams[k].volunteer, k));
+        members.sort_by_key(|&k| (!inst.teams()[k].volunteer, k));
         let name = format!(
             "{} · {}",
             if kind == 0 { "patrol" } else { "mobile" },
@@ -687,7 +687,7 @@ fn script_data(r: &ReportInput, clock: &Clock, proj: &Projection) -> serde_json:
         group_list.push(json!([name, members]));
     }
     let teams: Vec<serde_json::Value> = inst
-        .teams
+        .teams()
         .iter()
         .enumerate()
         .map(|(k, team)| {
@@ -754,15 +754,15 @@ fn script_data(r: &ReportInput, clock: &Clock, proj: &Projection) -> serde_json:
         "slots": slots,
         "labels": labels,
         "dayStarts": day_starts,
-        "regions": inst.regions.iter().map(|x| json!([x.id, x.name, x.group])).collect::<Vec<_>>(),
-        "posts": inst.posts.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+        "regions": inst.regions().iter().map(|x| json!([x.id, x.name, x.group])).collect::<Vec<_>>(),
+        "posts": inst.posts().iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
         "postXY": post_xy,
         "pc": pc, "pv": pv, "rt": rt, "bt": bt, "rk": rk, "ff": ff,
         "riskMax": risk_max,
         "footfallMax": footfall_max,
         "occ": occ,
-        "responseMinutes": inst.objective.response_minutes,
-        "backupMinutes": inst.objective.backup_minutes,
+        "responseMinutes": inst.objective().response_minutes,
+        "backupMinutes": inst.objective().backup_minutes,
         "groups": group_list,
         "teams": teams,
     })

@@ -17,11 +17,11 @@ impl Clock {
     pub fn new(instance: &Instance) -> Clock {
         Clock {
             start: instance
-                .horizon
+                .horizon()
                 .start
                 .as_deref()
                 .and_then(|s| DateTime::parse_from_rfc3339(s).ok()),
-            slot_minutes: i64::from(instance.horizon.slot_minutes),
+            slot_minutes: i64::from(instance.horizon().slot_minutes),
         }
     }
 

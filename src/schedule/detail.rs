@@ -79,16 +79,16 @@ fn evaluate_parts_detailed(
         objective: objective(instance, &occ, &cov),
         kpis: kpis(instance, &occ, &cov),
     };
-    let o = &instance.objective;
+    let o = &instance.objective();
     let slots = occ.slots;
-    let nr = instance.regions.len();
+    let nr = instance.regions().len();
     let weight = presence_weights(instance);
     let (mut presence_score, mut response_score, mut backup_score) = (
         vec![0.0; nr * slots],
         vec![0.0; nr * slots],
         vec![0.0; nr * slots],
     );
-    for (r, region) in instance.regions.iter().enumerate() {
+    for (r, region) in instance.regions().iter().enumerate() {
         for s in 0..slots {
             let i = r * slots + s;
             presence_score[i] = weight[i] * o.presence_value(occ.presence[i]);
@@ -125,14 +125,15 @@ fn evaluate_parts_detailed(
 /// Regions within the response and within the backup standard of mobile `team` at
 /// `post`, by the exact travel formula (as the evaluator decides `C1` and `C2`).
 pub fn cover_lists(instance: &Instance, team: TeamIdx, post: PostIdx) -> (Vec<u32>, Vec<u32>) {
-    let o = &instance.objective;
-    let speed = instance.teams[team].speed_kmh;
+    let o = &instance.objective();
+    let speed = instance.teams()[team].speed_kmh;
     let (mut response, mut backup) = (Vec::new(), Vec::new());
-    for r in 0..instance.regions.len() {
-        let m =
-            instance
-                .travel
-                .minutes(speed, &instance.post_nodes[post], &instance.region_nodes[r]);
+    for r in 0..instance.regions().len() {
+        let m = instance.travel().minutes(
+            speed,
+            &instance.post_nodes()[post],
+            &instance.region_nodes()[r],
+        );
         if m <= o.response_minutes {
             response.push(r as u32);
         }
@@ -145,7 +146,7 @@ pub fn cover_lists(instance: &Instance, team: TeamIdx, post: PostIdx) -> (Vec<u3
 
 /// Distinct mobile teams within the response and backup standards per region-slot.
 fn cover_counts(instance: &Instance, occ: &Occupancy) -> (Vec<u32>, Vec<u32>) {
-    let (nr, slots) = (instance.regions.len(), occ.slots);
+    let (nr, slots) = (instance.regions().len(), occ.slots);
     let mut lists = std::collections::BTreeMap::new();
     let mut response = vec![0u32; nr * slots];
     let mut backup = vec![0u32; nr * slots];
@@ -157,10 +158,10 @@ fn cover_counts(instance: &Instance, occ: &Occupancy) -> (Vec<u32>, Vec<u32>) {
         for &(k, p) in &occ.mobile[s] {
             let key = (
                 p,
-                if instance.travel.is_matrix() {
+                if instance.travel().is_matrix() {
                     0
                 } else {
-                    instance.teams[k].speed_kmh.to_bits()
+                    instance.teams()[k].speed_kmh.to_bits()
                 },
             );
             let (rl, bl) = lists
@@ -195,7 +196,7 @@ impl Detail {
     /// region-slot `(r, s)`: `w * (g(P) - g(P - eff))`.
     pub fn presence_loss(&self, instance: &Instance, r: RegionIdx, s: Slot, eff: f64) -> f64 {
         let i = self.cell(r, s);
-        let o = &instance.objective;
+        let o = &instance.objective();
         let p = self.presence[i];
         self.weight[i] * (o.presence_value(p) - o.presence_value((p - eff).max(0.0)))
     }
@@ -204,7 +205,7 @@ impl Detail {
     /// region-slot `(r, s)`: `w * (g(P + eff) - g(P))`.
     pub fn presence_gain(&self, instance: &Instance, r: RegionIdx, s: Slot, eff: f64) -> f64 {
         let i = self.cell(r, s);
-        let o = &instance.objective;
+        let o = &instance.objective();
         let p = self.presence[i];
         self.weight[i] * (o.presence_value(p + eff) - o.presence_value(p))
     }
@@ -221,13 +222,15 @@ impl Detail {
         from: Option<PostIdx>,
         to: Option<PostIdx>,
     ) -> (f64, f64) {
-        let o = &instance.objective;
-        let risk = |r: usize| instance.regions[r].risk[s];
+        let o = &instance.objective();
+        let risk = |r: usize| instance.regions()[r].risk[s];
         let old = from.map(|p| cover_lists(instance, team, p));
         let new = to.map(|p| cover_lists(instance, team, p));
-        let in_old = |list: fn(&(Vec<u32>, Vec<u32>)) -> &Vec<u32>, r: u32| {
-            old.as_ref()
-                .is_some_and(|l| list(l).binary_search(&r).is_ok())
+        let in_old = |backup: bool, r: u32| {
+            old.as_ref().is_some_and(|(rl, bl)| {
+                let list = if backup { bl } else { rl };
+                list.binary_search(&r).is_ok()
+            })
         };
         let mut loss = 0.0;
         if let Some((rl, bl)) = &old {
@@ -245,15 +248,13 @@ impl Detail {
         let mut gain = 0.0;
         if let Some((rl, bl)) = &new {
             for &r in rl {
-                let n =
-                    self.response_teams[self.cell(r as usize, s)] - u32::from(in_old(|l| &l.0, r));
+                let n = self.response_teams[self.cell(r as usize, s)] - u32::from(in_old(false, r));
                 if n == 0 {
                     gain += o.response_weight * risk(r as usize);
                 }
             }
             for &r in bl {
-                let n =
-                    self.backup_teams[self.cell(r as usize, s)] - u32::from(in_old(|l| &l.1, r));
+                let n = self.backup_teams[self.cell(r as usize, s)] - u32::from(in_old(true, r));
                 if n == 1 {
                     gain += o.backup_weight * risk(r as usize);
                 }
