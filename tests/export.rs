@@ -379,7 +379,8 @@ fn unknown_ids_are_exported_as_written_once_each() {
         &sched,
         r#"{"format": "patrolplan.schedule.v1", "instance": "hand", "teams": [
         {"id": "T1", "shifts": [{"start": 0, "at": ["R1", "NOPE"]}]},
-        {"id": "GHOST", "shifts": [{"start": 3, "at": ["R2", "R2"]}]}]}"#,
+        {"id": "M1", "shifts": [{"start": 1, "at": ["P1", null]}]},
+        {"id": "GHOST", "shifts": [{"start": 3, "at": ["R2", null]}]}]}"#,
     )
     .unwrap();
     let ex = export(&data("tests/data/hand.json"), &sched, dir.path());
@@ -388,13 +389,17 @@ fn unknown_ids_are_exported_as_written_once_each() {
         roster,
         [
             vec!["T1", "patrol", "false", "5", "0", "2", "", "", "R1;NOPE"],
-            vec!["GHOST", "", "", "", "3", "5", "", "", "R2;R2"],
+            vec!["M1", "mobile", "false", "6", "1", "3", "", "", "P1;"],
+            vec!["GHOST", "", "", "", "3", "5", "", "", "R2;"],
         ]
     );
+    // A null location (a dispatched team, section 9) is an empty location without a point.
     let slots: Vec<Vec<&str>> = ex.slots.iter().map(|r| r.iter().collect()).collect();
-    assert_eq!(slots.len(), 4);
+    assert_eq!(slots.len(), 6);
     assert_eq!(slots[1], ["T1", "1", "", "NOPE", "", ""]);
-    assert_eq!(slots[3], ["GHOST", "4", "", "R2", "", ""]);
+    assert_eq!(slots[3], ["M1", "2", "", "", "", ""]);
+    assert_eq!(slots[4], ["GHOST", "3", "", "R2", "", ""]);
+    assert_eq!(slots[5], ["GHOST", "4", "", "", "", ""]);
 }
 
 #[test]

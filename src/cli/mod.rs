@@ -24,8 +24,8 @@ mod generate;
 pub mod memory;
 pub mod output;
 mod replan;
-pub mod signals;
 mod report;
+pub mod signals;
 mod solve;
 mod validate;
 

@@ -303,7 +303,12 @@ pub fn roster_csv(instance: &Instance, input: &ScheduleInput) -> Result<Vec<u8>,
                 &end.to_string(),
                 &clock.rfc3339(shift.start),
                 &clock.rfc3339(end),
-                &shift.at.join(";"),
+                &shift
+                    .at
+                    .iter()
+                    .map(|id| id.as_deref().unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join(";"),
             ])?;
         }
     }
@@ -350,7 +355,7 @@ pub fn slots_csv(instance: &Instance, input: &ScheduleInput) -> Result<Vec<u8>, 
                     unknown.id.as_str(),
                     &s.to_string(),
                     &clock.rfc3339(s),
-                    id,
+                    id.as_deref().unwrap_or(""),
                     "",
                     "",
                 ])?;

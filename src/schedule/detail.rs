@@ -71,7 +71,7 @@ fn evaluate_parts_detailed(
     input: Option<&ScheduleInput>,
 ) -> (Evaluation, Detail) {
     let occ = Occupancy::new(instance, schedule);
-    let violations = check_all(instance, schedule, &occ, input);
+    let violations = check_all(instance, schedule, &occ, input, None);
     let cov = coverage(instance, &occ);
     let eval = Evaluation {
         feasible: violations.is_empty(),
