@@ -40,6 +40,7 @@ pub mod build;
 pub mod cli;
 pub mod construct;
 pub mod events;
+pub mod exact;
 pub mod generate;
 pub mod geo;
 pub mod model;

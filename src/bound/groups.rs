@@ -19,8 +19,14 @@ pub struct Group {
 
 /// Groups of identical teams, in order of their first team.
 pub fn team_groups(inst: &Instance) -> Vec<Group> {
+    grouped_teams(inst).0
+}
+
+/// [`team_groups`] and, per team, the index of its group.
+pub fn grouped_teams(inst: &Instance) -> (Vec<Group>, Vec<usize>) {
     let mut keys = BTreeMap::new();
     let mut groups: Vec<Group> = Vec::new();
+    let mut group_of = Vec::with_capacity(inst.teams().len());
     for (k, t) in inst.teams().iter().enumerate() {
         let key = (
             t.kind,
@@ -39,6 +45,7 @@ pub fn team_groups(inst: &Instance) -> Vec<Group> {
             groups.len() - 1
         });
         groups[g].count += 1;
+        group_of.push(g);
     }
-    groups
+    (groups, group_of)
 }

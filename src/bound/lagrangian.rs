@@ -45,6 +45,8 @@ pub struct LagrangianOutcome {
     pub iterations: usize,
     /// Averaged team choices, as a construction guide.
     pub guide: FractionalGuide,
+    /// Per price block (independent component), its bound.
+    pub components: Vec<super::ComponentBound>,
 }
 
 /// Multipliers.
@@ -161,7 +163,32 @@ pub fn lagrangian_bound(
         direction = Some(d);
     }
     let weight_sum = search.weight_sum.max(1e-300);
+    let mut teams = vec![0usize; comps.count];
+    for (gi, g) in groups.iter().enumerate() {
+        teams[comps.group[gi]] += g.count;
+    }
+    let mut patrol = vec![false; comps.count];
+    let mut mobile = vec![false; comps.count];
+    for r in 0..inst.regions().len() {
+        patrol[comps.presence[r]] = true;
+        mobile[comps.cover[r]] = true;
+    }
+    let components = (0..comps.count)
+        .filter(|&c| teams[c] > 0)
+        .map(|c| super::ComponentBound {
+            side: match (patrol[c], mobile[c]) {
+                (true, false) => "patrol",
+                (false, true) => "mobile",
+                _ => "mixed",
+            },
+            teams: teams[c],
+            method: "lagrangian",
+            bound: search.best[c],
+            value: None,
+        })
+        .collect();
     LagrangianOutcome {
+        components,
         bound: search.bound(),
         iterations,
         guide: FractionalGuide {

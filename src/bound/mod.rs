@@ -31,6 +31,23 @@ use crate::schedule::Schedule;
 /// LP in time, and the Lagrangian is tighter there anyway.
 pub const EXACT_LP_MAX_ASSIGNMENTS: usize = 4_000;
 
+/// The exact path (`crate::exact`) is used automatically up to this many table
+/// entries over the whole instance (slots x team states); its multiplier search costs
+/// about one pass over them per evaluation.
+pub const EXACT_AUTO_MAX_ENTRIES: usize = 3_000_000;
+
+/// Share of the budget the exact path gets in automatic mode (the Lagrangian gets
+/// the rest when the exact path has not proved the optimum).
+pub const EXACT_AUTO_SHARE: f64 = 0.7;
+
+/// Table entries of the exact path over all components.
+pub fn exact_table_entries(inst: &Instance) -> usize {
+    crate::exact::model::components(inst)
+        .iter()
+        .map(|c| crate::exact::table_entries(inst, c))
+        .fold(0, usize::saturating_add)
+}
+
 /// Lagrangian iterations tried after a successful exact LP in automatic mode.
 pub const AUTO_EXTRA_LAGRANGIAN_ITERATIONS: usize = 200;
 
@@ -43,6 +60,9 @@ pub enum BoundMethod {
     Lagrangian,
     /// Each region-slot at its best (instant, weak).
     Trivial,
+    /// Per component, the Lagrangian with each team's exact move machine and a branch
+    /// and bound (`crate::exact`); small components only.
+    Exact,
 }
 
 impl BoundMethod {
@@ -52,6 +72,7 @@ impl BoundMethod {
             BoundMethod::ExactLp => "exact_lp",
             BoundMethod::Lagrangian => "lagrangian",
             BoundMethod::Trivial => "trivial",
+            BoundMethod::Exact => "exact",
         }
     }
 }
@@ -98,6 +119,29 @@ pub struct BoundResult {
     pub elapsed_ms: u64,
     /// The relaxation's fractional solution, when the method has one.
     pub guide: Option<FractionalGuide>,
+    /// Per independent component, how it was bounded (the exact path's components,
+    /// or the Lagrangian's price blocks).
+    pub components: Vec<ComponentBound>,
+    /// The exact path proved this value optimal: `bound` is the optimum.
+    pub proven_optimal: bool,
+    /// The exact path's best schedule, when it ran and found one for every component.
+    pub schedule: Option<Schedule>,
+}
+
+/// How one component of the instance was bounded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ComponentBound {
+    /// `patrol`, `mobile` or `mixed` (a Lagrangian block may hold both).
+    pub side: &'static str,
+    /// Teams in the component.
+    pub teams: usize,
+    /// `branch_and_bound` (proven optimum), `lagrangian_dp`, `lagrangian`, `exact_lp`
+    /// or `trivial`.
+    pub method: &'static str,
+    /// The component's bound.
+    pub bound: f64,
+    /// The best value found for it, when known.
+    pub value: Option<f64>,
 }
 
 /// Why no bound could be computed.
@@ -139,44 +183,117 @@ pub fn compute_bound_with_hint(
     let ceilings = trivial::ceilings(instance, &groups);
     let trivial = trivial::trivial_bound(instance, &ceilings);
     let method = options.method.unwrap_or_else(|| {
-        if assignment_count(instance) <= EXACT_LP_MAX_ASSIGNMENTS {
+        if crate::exact::fits(instance) && exact_table_entries(instance) <= EXACT_AUTO_MAX_ENTRIES {
+            BoundMethod::Exact
+        } else if assignment_count(instance) <= EXACT_LP_MAX_ASSIGNMENTS {
             BoundMethod::ExactLp
         } else {
             BoundMethod::Lagrangian
         }
     });
-    let mut best = (trivial, BoundMethod::Trivial, None);
-    let mut consider = |bound: f64, m: BoundMethod, guide: Option<FractionalGuide>| {
-        if bound.is_finite() && bound <= best.0 {
-            best = (bound, m, guide);
+    let mut best = BoundResult {
+        bound: trivial,
+        method: BoundMethod::Trivial.name().to_string(),
+        elapsed_ms: 0,
+        guide: None,
+        components: Vec::new(),
+        proven_optimal: false,
+        schedule: None,
+    };
+    let consider = |best: &mut BoundResult, r: BoundResult| {
+        if r.bound.is_finite() && r.bound <= best.bound {
+            *best = r;
         }
     };
+    let own;
+    let hint = match hint {
+        Some(h) => h,
+        None => {
+            own = crate::construct::baseline::baseline(instance);
+            &own
+        }
+    };
+    if method == BoundMethod::Exact {
+        let out = crate::exact::solve_exact(
+            instance,
+            Some(hint),
+            &crate::exact::ExactOptions {
+                // In automatic mode part of the budget is kept for the Lagrangian, which
+                // is tighter where the exact path's multipliers have not converged.
+                time_limit: if options.method.is_none() {
+                    remaining(deadline).mul_f64(EXACT_AUTO_SHARE)
+                } else {
+                    remaining(deadline)
+                },
+                ..crate::exact::ExactOptions::default()
+            },
+        );
+        if out.proven_optimal && out.schedule.is_none() {
+            return Err(BoundError::Infeasible);
+        }
+        if let Some(b) = out.bound {
+            let components = out
+                .components
+                .iter()
+                .map(|c| ComponentBound {
+                    side: c.side,
+                    teams: c.teams,
+                    method: c.method,
+                    bound: c.bound.unwrap_or(f64::INFINITY),
+                    value: c.value,
+                })
+                .collect();
+            // A proven optimum is reported as the optimum itself (gap 0).
+            let bound = if out.proven_optimal {
+                out.objective.unwrap_or(b)
+            } else {
+                b
+            };
+            consider(
+                &mut best,
+                BoundResult {
+                    bound,
+                    method: BoundMethod::Exact.name().to_string(),
+                    elapsed_ms: 0,
+                    guide: None,
+                    components,
+                    proven_optimal: out.proven_optimal,
+                    schedule: out.schedule,
+                },
+            );
+        }
+    }
     // After a successful exact LP (auto mode), a short Lagrangian run may still be
     // tighter: it keeps integral shift patterns, which the LP relaxes.
     let mut lagrangian_iterations = match method {
         BoundMethod::Lagrangian => usize::MAX,
+        BoundMethod::Exact if options.method.is_none() => usize::MAX,
         _ => 0,
     };
     if method == BoundMethod::ExactLp {
-        match exact(instance, deadline.saturating_duration_since(Instant::now())) {
+        match exact_guarded(instance, deadline) {
             Ok((bound, guide)) => {
-                consider(bound, BoundMethod::ExactLp, Some(guide));
+                consider(
+                    &mut best,
+                    BoundResult {
+                        bound,
+                        method: BoundMethod::ExactLp.name().to_string(),
+                        elapsed_ms: 0,
+                        guide: Some(guide),
+                        components: Vec::new(),
+                        proven_optimal: false,
+                        schedule: None,
+                    },
+                );
                 if options.method.is_none() {
                     lagrangian_iterations = AUTO_EXTRA_LAGRANGIAN_ITERATIONS;
                 }
             }
+            Err(BoundError::Infeasible) => return Err(BoundError::Infeasible),
             Err(_) => lagrangian_iterations = usize::MAX,
         }
     }
-    if lagrangian_iterations > 0 {
-        let own;
-        let hint = match hint {
-            Some(h) => h,
-            None => {
-                own = crate::construct::baseline::baseline(instance);
-                &own
-            }
-        };
+    if lagrangian_iterations > 0 && !best.proven_optimal {
         let out = lagrangian::lagrangian_bound(
             instance,
             &groups,
@@ -185,13 +302,45 @@ pub fn compute_bound_with_hint(
             lagrangian_iterations,
             Some(hint),
         );
-        consider(out.bound, BoundMethod::Lagrangian, Some(out.guide));
+        consider(
+            &mut best,
+            BoundResult {
+                bound: out.bound,
+                method: BoundMethod::Lagrangian.name().to_string(),
+                elapsed_ms: 0,
+                guide: Some(out.guide),
+                components: out.components,
+                proven_optimal: false,
+                schedule: None,
+            },
+        );
     }
-    Ok(BoundResult {
-        bound: best.0,
-        method: best.1.name().to_string(),
-        elapsed_ms: start.elapsed().as_millis() as u64,
-        guide: best.2,
+    best.elapsed_ms = start.elapsed().as_millis() as u64;
+    Ok(best)
+}
+
+fn remaining(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}
+
+/// The exact LP bound, on a worker thread that the caller stops waiting for at the
+/// deadline: clarabel's own time limit is checked between interior-point iterations,
+/// and one iteration on a large LP can take seconds. The worker is given the same
+/// limit, so an abandoned one ends soon after.
+fn exact_guarded(inst: &Instance, deadline: Instant) -> Result<(f64, FractionalGuide), BoundError> {
+    let left = remaining(deadline);
+    if left.is_zero() {
+        return Err(BoundError::Solver("no time left for the exact LP".into()));
+    }
+    let owned = std::sync::Arc::new(inst.clone());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(exact(&owned, left));
+    });
+    rx.recv_timeout(left).unwrap_or_else(|_| {
+        Err(BoundError::Solver(
+            "exact LP stopped at the deadline".into(),
+        ))
     })
 }
 

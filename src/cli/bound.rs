@@ -43,9 +43,10 @@ pub fn run(args: BoundArgs) -> CommandResult {
         Some("exact_lp") => Some(BoundMethod::ExactLp),
         Some("lagrangian") => Some(BoundMethod::Lagrangian),
         Some("trivial") => Some(BoundMethod::Trivial),
+        Some("exact") => Some(BoundMethod::Exact),
         Some(other) => {
             return Err(Failure::BadInput(anyhow!(
-                "--method must be exact_lp, lagrangian or trivial, got {other}"
+                "--method must be exact, exact_lp, lagrangian or trivial, got {other}"
             )))
         }
     };
@@ -60,6 +61,8 @@ pub fn run(args: BoundArgs) -> CommandResult {
             "bound": result.bound,
             "method": result.method,
             "elapsed_ms": result.elapsed_ms,
+            "proven_optimal": result.proven_optimal,
+            "components": result.components,
         });
         say!("{out}");
     } else {

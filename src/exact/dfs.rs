@@ -1,0 +1,505 @@
+//! Depth-first branch and bound over one component: slot by slot, team by team, each
+//! team takes one of its moves ([`TeamModel::moves`]), so every leaf is a plan that
+//! keeps every per-team rule; `post_capacity` is checked on each move, `min_patrol` and
+//! `volunteer_escort` when a slot is complete.
+//!
+//! Bound at a node (slot `s`, the first `j` teams placed in `s`): the exact value of
+//! slots `< s`, plus for slot `s` each cell's Lagrangian term with the placed teams'
+//! contribution plugged in exactly, plus each team's table entry `F[s+1][state]`
+//! (placed) or `F[s][state]` (not yet placed), plus the Lagrangian constants of the
+//! slots after `s`. For the fixed multipliers this is the Lagrangian bound of the
+//! problem with the node's decisions fixed, so it is `>=` every leaf below the node.
+//!
+//! Dominance: the future of a node depends only on the teams' states at a slot
+//! boundary, so a state vector reached again with no more accrued value is cut
+//! (identical teams' states are sorted first, so permutations are recognised).
+
+#![allow(clippy::needless_range_loop)]
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use crate::model::TeamKind;
+
+use super::dual::{presence_term, Local, Prices};
+use super::model::Side;
+
+/// A plan per team (component order) and slot: location index or idle.
+pub type Plan = Vec<Vec<Option<u16>>>;
+
+/// What the branch and bound found.
+#[derive(Debug, Clone)]
+pub struct BbOutcome {
+    /// Value of the best plan (`NEG_INFINITY` if none was found).
+    pub value: f64,
+    /// The best plan.
+    pub plan: Option<Plan>,
+    /// Upper bound on the component's optimum.
+    pub bound: f64,
+    /// The search finished: `value` is the optimum (or no plan exists).
+    pub proven: bool,
+    /// Nodes visited.
+    pub nodes: u64,
+}
+
+/// Most stored dominance entries (about 100 bytes each).
+const MEMO_LIMIT: usize = 2_000_000;
+
+struct Bb<'a> {
+    l: &'a Local<'a>,
+    p: &'a Prices,
+    tables: &'a [Vec<f64>],
+    future: Vec<f64>,
+    slots: usize,
+    order: Vec<usize>,
+    groups: Vec<Vec<usize>>,
+    cur: Vec<u32>,
+    nxt: Vec<u32>,
+    plan: Plan,
+    // Counters of the current slot, per local region / post.
+    pa: Vec<f64>,
+    cnt: Vec<u32>,
+    pro: Vec<u32>,
+    vol: Vec<u32>,
+    n1: Vec<u32>,
+    n2: Vec<u32>,
+    pis: Vec<f64>,
+    pcount: Vec<u32>,
+    cell: Vec<f64>,
+    cur_sum: f64,
+    incumbent: f64,
+    best: Option<Plan>,
+    tol: f64,
+    memo: Vec<HashMap<Vec<u32>, f64>>,
+    memo_len: usize,
+    nodes: u64,
+    node_limit: u64,
+    deadline: Instant,
+    aborted: bool,
+    open_max: f64,
+}
+
+/// Runs the branch and bound with these multipliers, starting from `incumbent` (a
+/// feasible plan of the component and its value), until done, `node_limit` nodes or
+/// `deadline`.
+pub fn branch_and_bound(
+    l: &Local,
+    p: &Prices,
+    incumbent: Option<(f64, Plan)>,
+    node_limit: u64,
+    deadline: Instant,
+) -> BbOutcome {
+    let gains = l.gains(p);
+    let tables = l.tables(&gains);
+    let consts = l.slot_constants(p);
+    let slots = l.slots;
+    let mut future = vec![0.0; slots + 1];
+    for s in (0..slots).rev() {
+        future[s] = future[s + 1] + consts[s];
+    }
+    let teams = &l.comp.teams;
+    let n = teams.len();
+    // Professionals before volunteers; otherwise component order.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| teams[i].volunteer);
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for (i, t) in teams.iter().enumerate() {
+        match seen.iter().find(|(g, _)| *g == t.group) {
+            Some(&(_, gi)) => groups[gi].push(i),
+            None => {
+                seen.push((t.group, groups.len()));
+                groups.push(vec![i]);
+            }
+        }
+    }
+    let root: f64 = future[0]
+        + teams
+            .iter()
+            .zip(&tables)
+            .map(|(t, f)| f[t.initial() as usize])
+            .sum::<f64>();
+    let nr = l.comp.regions.len();
+    let (value, best) = match incumbent {
+        Some((v, plan)) => (v, Some(plan)),
+        None => (f64::NEG_INFINITY, None),
+    };
+    let mut bb = Bb {
+        l,
+        p,
+        tables: &tables,
+        future,
+        slots,
+        order,
+        groups,
+        cur: teams.iter().map(|t| t.initial()).collect(),
+        nxt: teams.iter().map(|t| t.initial()).collect(),
+        plan: vec![vec![None; slots]; n],
+        pa: vec![0.0; nr],
+        cnt: vec![0; nr],
+        pro: vec![0; nr],
+        vol: vec![0; nr],
+        n1: vec![0; nr],
+        n2: vec![0; nr],
+        pis: vec![0.0; nr],
+        pcount: vec![0; l.comp.posts.len()],
+        cell: vec![0.0; nr],
+        cur_sum: 0.0,
+        incumbent: value,
+        best,
+        tol: 1e-9 * root.abs().max(1.0),
+        memo: (0..slots).map(|_| HashMap::new()).collect(),
+        memo_len: 0,
+        nodes: 0,
+        node_limit,
+        deadline,
+        aborted: false,
+        open_max: f64::NEG_INFINITY,
+    };
+    if slots > 0 && n > 0 {
+        bb.start_slot(0);
+        let fsum = bb.fsum_start(0);
+        bb.visit(0, 0, 0.0, fsum, root);
+    } else {
+        bb.incumbent = bb.incumbent.max(0.0);
+        if bb.best.is_none() {
+            bb.best = Some(vec![vec![None; slots]; n]);
+        }
+    }
+    let proven = !bb.aborted;
+    let bound = if proven {
+        bb.incumbent.max(f64::NEG_INFINITY)
+    } else {
+        // Unexplored subtrees are bounded by their nodes' bounds; explored ones by the
+        // incumbent. A relative margin of 1e-9 covers rounding.
+        let b = bb.open_max.max(bb.incumbent).min(root);
+        b + 1e-9 * b.abs()
+    };
+    BbOutcome {
+        value: bb.incumbent,
+        plan: bb.best,
+        bound,
+        proven,
+        nodes: bb.nodes,
+    }
+}
+
+impl Bb<'_> {
+    fn states(&self, ti: usize) -> usize {
+        self.l.comp.teams[ti].states()
+    }
+
+    fn f(&self, ti: usize, s: usize, x: u32) -> f64 {
+        self.tables[ti][s * self.states(ti) + x as usize]
+    }
+
+    /// Sum of the teams' table entries at the start of slot `s`.
+    fn fsum_start(&self, s: usize) -> f64 {
+        (0..self.cur.len())
+            .map(|ti| self.f(ti, s, self.cur[ti]))
+            .sum()
+    }
+
+    /// Resets the counters for slot `s` and the cells' terms.
+    fn start_slot(&mut self, s: usize) {
+        for v in [
+            &mut self.cnt,
+            &mut self.pro,
+            &mut self.vol,
+            &mut self.n1,
+            &mut self.n2,
+        ] {
+            v.fill(0);
+        }
+        self.pa.fill(0.0);
+        self.pis.fill(0.0);
+        self.pcount.fill(0);
+        self.cur_sum = 0.0;
+        for ri in 0..self.cell.len() {
+            self.cell[ri] = self.cell_term(ri, s);
+            self.cur_sum += self.cell[ri];
+        }
+        for (pi, &cap) in self.l.cap.iter().enumerate() {
+            self.cur_sum += self.p.rho[pi * self.slots + s] * f64::from(cap);
+        }
+    }
+
+    /// The Lagrangian term of region `ri` in slot `s` with the placed teams plugged in.
+    fn cell_term(&self, ri: usize, s: usize) -> f64 {
+        let l = self.l;
+        let c = ri * self.slots + s;
+        let p = self.p;
+        match l.comp.side {
+            Side::Patrol => {
+                presence_term(
+                    l.w[c],
+                    &l.inst.objective().presence_marginals,
+                    self.pa[ri],
+                    l.pcap[c] - self.pa[ri],
+                    p.v[c],
+                ) + p.mu[c] * (f64::from(self.cnt[ri]) - f64::from(l.req[c]))
+            }
+            Side::Mobile => {
+                let c1 = if self.n1[ri] >= 1 {
+                    l.alpha[c]
+                } else {
+                    l.c1cap[c] * (l.alpha[c] - p.q1[c]).max(0.0)
+                };
+                let c2 = if self.n2[ri] >= 2 {
+                    l.beta[c]
+                } else {
+                    l.c2cap[c] * (l.beta[c] - 2.0 * p.q2[c] - p.pi_sum[c]).max(0.0)
+                        + (p.q2[c] + p.pi_sum[c]) * f64::from(self.n2[ri])
+                        - self.pis[ri]
+                };
+                c1 + c2
+            }
+        }
+    }
+
+    /// Places team `ti` at location index `li` in slot `s` (`sign` +1) or removes it
+    /// (`-1`), keeping the cells' terms and `cur_sum` current. Removal restores the
+    /// saved values exactly.
+    fn place(&mut self, ti: usize, li: usize, s: usize, add: bool, saved: &mut Vec<f64>) {
+        let l = self.l;
+        let t = &l.comp.teams[ti];
+        let loc = l.loc_local[ti][li] as usize;
+        let m = l.mobile();
+        let d: i32 = if add { 1 } else { -1 };
+        let bump = |x: &mut u32| *x = (*x as i32 + d) as u32;
+        match t.kind {
+            TeamKind::Patrol => {
+                if add {
+                    saved.push(self.pa[loc]);
+                    self.pa[loc] += t.eff;
+                } else {
+                    self.pa[loc] = saved.pop().expect("saved");
+                }
+                bump(&mut self.cnt[loc]);
+                if t.volunteer {
+                    bump(&mut self.vol[loc]);
+                } else {
+                    bump(&mut self.pro[loc]);
+                }
+                self.refresh(loc, s);
+            }
+            TeamKind::Mobile => {
+                let rho = self.p.rho[loc * self.slots + s];
+                bump(&mut self.pcount[loc]);
+                self.cur_sum -= f64::from(d) * rho;
+                for &r in &l.resp[ti][li] {
+                    bump(&mut self.n1[r as usize]);
+                }
+                let back = &l.back[ti][li];
+                if add {
+                    for &r in back {
+                        let r = r as usize;
+                        saved.push(self.pis[r]);
+                        self.pis[r] += self.p.pi[(r * self.slots + s) * m + ti];
+                        self.n2[r] += 1;
+                    }
+                } else {
+                    for &r in back.iter().rev() {
+                        let r = r as usize;
+                        self.pis[r] = saved.pop().expect("saved");
+                        self.n2[r] -= 1;
+                    }
+                }
+                // Refresh every region touched (response or backup), once each.
+                for &r in &l.resp[ti][li] {
+                    self.refresh(r as usize, s);
+                }
+                for &r in back {
+                    if l.resp[ti][li].binary_search(&r).is_err() {
+                        self.refresh(r as usize, s);
+                    }
+                }
+            }
+        }
+    }
+
+    fn refresh(&mut self, ri: usize, s: usize) {
+        let new = self.cell_term(ri, s);
+        self.cur_sum += new - self.cell[ri];
+        self.cell[ri] = new;
+    }
+
+    fn out_of_budget(&mut self) -> bool {
+        self.nodes += 1;
+        if self.nodes >= self.node_limit {
+            return true;
+        }
+        self.nodes % 1024 == 0 && Instant::now() >= self.deadline
+    }
+
+    /// Visits the node (slot `s`, `j` teams placed); `acc` is the exact value of the
+    /// slots before `s`, `fsum` the teams' table entries, `ub` the node's bound.
+    fn visit(&mut self, s: usize, j: usize, acc: f64, fsum: f64, ub: f64) {
+        if self.aborted || self.out_of_budget() {
+            self.aborted = true;
+            self.open_max = self.open_max.max(ub);
+            return;
+        }
+        if j == self.order.len() {
+            self.finish_slot(s, acc, ub);
+            return;
+        }
+        let ti = self.order[j];
+        let x = self.cur[ti];
+        let t = &self.l.comp.teams[ti];
+        let nstates = t.states();
+        let nl = t.locs.len();
+        let f_here = self.tables[ti][s * nstates + x as usize];
+        let mut moves: Vec<(Option<u16>, u32)> = Vec::with_capacity(nl + 1);
+        t.moves(s, x, |li, y| moves.push((li, y)));
+        let mut children: Vec<(f64, Option<u16>, u32, f64)> = Vec::with_capacity(moves.len());
+        let mut saved = Vec::new();
+        for (li, y) in moves {
+            let f_next = self.tables[ti][(s + 1) * nstates + y as usize];
+            if f_next == f64::NEG_INFINITY {
+                continue;
+            }
+            let fs = fsum - f_here + f_next;
+            let cell_sum = match li {
+                None => self.cur_sum,
+                Some(li) => {
+                    let li = li as usize;
+                    if t.kind == TeamKind::Mobile {
+                        let post = self.l.loc_local[ti][li] as usize;
+                        if self.pcount[post] >= self.l.cap[post] {
+                            continue;
+                        }
+                    }
+                    self.place(ti, li, s, true, &mut saved);
+                    let v = self.cur_sum;
+                    self.place(ti, li, s, false, &mut saved);
+                    v
+                }
+            };
+            let child_ub = acc + cell_sum + fs + self.future[s + 1];
+            children.push((child_ub.min(ub), li, y, fs));
+        }
+        // Best bound first (stable: ties keep the move order).
+        children.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (i, &(cub, li, y, fs)) in children.iter().enumerate() {
+            if self.aborted {
+                for c in &children[i..] {
+                    self.open_max = self.open_max.max(c.0);
+                }
+                return;
+            }
+            if cub <= self.incumbent + self.tol {
+                break;
+            }
+            if let Some(li) = li {
+                self.place(ti, li as usize, s, true, &mut saved);
+            }
+            self.nxt[ti] = y;
+            self.plan[ti][s] = li;
+            self.visit(s, j + 1, acc, fs, cub);
+            self.plan[ti][s] = None;
+            if let Some(li) = li {
+                self.place(ti, li as usize, s, false, &mut saved);
+            }
+            if self.aborted {
+                for c in &children[i + 1..] {
+                    self.open_max = self.open_max.max(c.0);
+                }
+                return;
+            }
+        }
+    }
+
+    /// All teams placed in slot `s`: check the slot's coupling rules, add its exact
+    /// value, cut dominated states, go on with the next slot.
+    fn finish_slot(&mut self, s: usize, acc: f64, ub: f64) {
+        let l = self.l;
+        let slots = self.slots;
+        let obj = &l.inst.objective();
+        let mut val = 0.0;
+        for ri in 0..l.comp.regions.len() {
+            let c = ri * slots + s;
+            match l.comp.side {
+                Side::Patrol => {
+                    if self.cnt[ri] < l.req[c] {
+                        return;
+                    }
+                    if obj.volunteers_need_professional && self.vol[ri] > 0 && self.pro[ri] == 0 {
+                        return;
+                    }
+                    val += l.w[c] * obj.presence_value(self.pa[ri]);
+                }
+                Side::Mobile => {
+                    if self.n1[ri] >= 1 {
+                        val += l.alpha[c];
+                    }
+                    if self.n2[ri] >= 2 {
+                        val += l.beta[c];
+                    }
+                }
+            }
+        }
+        let acc = acc + val;
+        if s + 1 == slots {
+            if acc > self.incumbent {
+                self.incumbent = acc;
+                self.best = Some(self.plan.clone());
+            }
+            return;
+        }
+        if self.memo_len < MEMO_LIMIT || !self.memo[s].is_empty() {
+            let key = self.key();
+            match self.memo[s].get_mut(&key) {
+                Some(old) if *old >= acc => return,
+                Some(old) => *old = acc,
+                None if self.memo_len < MEMO_LIMIT => {
+                    self.memo[s].insert(key, acc);
+                    self.memo_len += 1;
+                }
+                None => {}
+            }
+        }
+        // Next slot: save this slot's counters (the caller's loop restores them).
+        let saved_cur = std::mem::replace(&mut self.cur, self.nxt.clone());
+        let counters = (
+            self.pa.clone(),
+            self.cnt.clone(),
+            self.pro.clone(),
+            self.vol.clone(),
+            self.n1.clone(),
+            self.n2.clone(),
+            self.pis.clone(),
+            self.pcount.clone(),
+            self.cell.clone(),
+            self.cur_sum,
+        );
+        self.start_slot(s + 1);
+        let fsum = self.fsum_start(s + 1);
+        self.visit(s + 1, 0, acc, fsum, ub);
+        (
+            self.pa,
+            self.cnt,
+            self.pro,
+            self.vol,
+            self.n1,
+            self.n2,
+            self.pis,
+            self.pcount,
+            self.cell,
+            self.cur_sum,
+        ) = counters;
+        self.nxt.clone_from(&self.cur);
+        self.cur = saved_cur;
+    }
+
+    /// The dominance key: states with identical teams' states sorted.
+    fn key(&self) -> Vec<u32> {
+        let mut k = Vec::with_capacity(self.nxt.len());
+        for g in &self.groups {
+            let start = k.len();
+            k.extend(g.iter().map(|&i| self.nxt[i]));
+            k[start..].sort_unstable();
+        }
+        k
+    }
+}

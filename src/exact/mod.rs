@@ -1,0 +1,267 @@
+//! Exact solving of small components: a branch and bound over the section 6 model
+//! (MODEL.md) whose node bounds come from a Lagrangian relaxation with each team's
+//! exact move machine, and whose incumbent is the caller's schedule (typically the
+//! search's best).
+//!
+//! The instance splits into independent components ([`model::components`]): the
+//! patrol side and the mobile side never share a term of the objective or a rule, and
+//! each side splits further by shared regions and posts. Per component:
+//! 1. a subgradient search for multipliers ([`dual::search`]); its value is a proven
+//!    upper bound on the component's optimum whatever the multipliers;
+//! 2. a depth-first branch and bound ([`dfs::branch_and_bound`]) with those
+//!    multipliers; when it finishes, its best plan is optimal.
+//!
+//! The optimum is the sum of the components' optima; the bound the sum of their
+//! bounds. See `docs/exact.md`.
+
+pub mod dfs;
+pub mod dual;
+pub mod model;
+
+use std::time::{Duration, Instant};
+
+use crate::model::Instance;
+use crate::schedule::{evaluate, Schedule, Shift};
+
+use dfs::Plan;
+use dual::Local;
+use model::{Component, Side};
+
+/// Options of [`solve_exact`].
+#[derive(Debug, Clone)]
+pub struct ExactOptions {
+    /// Wall-clock budget for everything (multipliers and branch and bound).
+    pub time_limit: Duration,
+    /// Most branch-and-bound nodes per component.
+    pub node_limit: u64,
+    /// Most multiplier evaluations per component.
+    pub dual_iterations: usize,
+    /// Share of a component's time given to the multiplier search.
+    pub dual_share: f64,
+}
+
+impl Default for ExactOptions {
+    fn default() -> Self {
+        ExactOptions {
+            time_limit: Duration::from_secs(10),
+            node_limit: u64::MAX,
+            dual_iterations: 2_000,
+            dual_share: 0.3,
+        }
+    }
+}
+
+/// Largest total of dynamic-programme table entries (slots x states, over a
+/// component's teams) that the exact path builds; larger components get no exact
+/// attempt (8 bytes an entry: 16 M entries is 128 MB).
+pub const MAX_TABLE_ENTRIES: usize = 16_000_000;
+
+/// How one component was settled.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ComponentReport {
+    /// `patrol` or `mobile`.
+    pub side: &'static str,
+    /// Teams in the component.
+    pub teams: usize,
+    /// Regions whose value it decides.
+    pub regions: usize,
+    /// `branch_and_bound` (finished: the value is optimal), `lagrangian_dp` (bound from
+    /// the multipliers or the open nodes), or `too_large` (not attempted).
+    pub method: &'static str,
+    /// Value of the best plan found (`null` when none).
+    pub value: Option<f64>,
+    /// Proven upper bound on the component's optimum (`null` when not attempted).
+    pub bound: Option<f64>,
+    /// Whether `value` is proven optimal.
+    pub proven: bool,
+    /// Branch-and-bound nodes.
+    pub nodes: u64,
+    /// Multiplier evaluations.
+    pub dual_iterations: usize,
+}
+
+/// The outcome of [`solve_exact`].
+#[derive(Debug, Clone)]
+pub struct ExactOutcome {
+    /// The best schedule found (every component's best plan), when every component
+    /// has one.
+    pub schedule: Option<Schedule>,
+    /// Its objective (sum of the components' values).
+    pub objective: Option<f64>,
+    /// Proven upper bound on every feasible schedule's objective, when every
+    /// component was attempted.
+    pub bound: Option<f64>,
+    /// Every component finished: `schedule` is optimal (or, with no schedule, none
+    /// exists).
+    pub proven_optimal: bool,
+    /// Per component, in [`model::components`] order.
+    pub components: Vec<ComponentReport>,
+}
+
+/// Table entries the exact path would build for a component.
+pub fn table_entries(inst: &Instance, comp: &Component) -> usize {
+    comp.teams
+        .iter()
+        .map(|t| (inst.slots() + 1).saturating_mul(t.states()))
+        .fold(0usize, usize::saturating_add)
+}
+
+/// Whether every component is small enough for the exact path.
+pub fn fits(inst: &Instance) -> bool {
+    model::components(inst)
+        .iter()
+        .all(|c| table_entries(inst, c) <= MAX_TABLE_ENTRIES)
+}
+
+/// Solves `inst` exactly where it can within the options' budget. `incumbent`, when
+/// given and feasible (checked by the evaluator), starts each component's search
+/// with its value (it is then never worse than the incumbent).
+pub fn solve_exact(
+    inst: &Instance,
+    incumbent: Option<&Schedule>,
+    options: &ExactOptions,
+) -> ExactOutcome {
+    let start = Instant::now();
+    let deadline = start + options.time_limit;
+    let incumbent =
+        incumbent.filter(|h| h.shifts.len() == inst.teams().len() && evaluate(inst, h).feasible);
+    let comps = model::components(inst);
+    let mut reports = Vec::with_capacity(comps.len());
+    let mut plans: Vec<Option<Plan>> = Vec::with_capacity(comps.len());
+    for (i, comp) in comps.iter().enumerate() {
+        let side = match comp.side {
+            Side::Patrol => "patrol",
+            Side::Mobile => "mobile",
+        };
+        let mut report = ComponentReport {
+            side,
+            teams: comp.teams.len(),
+            regions: comp.regions.len(),
+            method: "too_large",
+            value: None,
+            bound: None,
+            proven: false,
+            nodes: 0,
+            dual_iterations: 0,
+        };
+        if table_entries(inst, comp) > MAX_TABLE_ENTRIES {
+            plans.push(None);
+            reports.push(report);
+            continue;
+        }
+        let now = Instant::now();
+        let left = deadline.saturating_duration_since(now);
+        let share = left.div_f64((comps.len() - i) as f64);
+        let local = Local::new(inst, comp);
+        let hint_plan = incumbent.map(|h| {
+            let plan = local.plan_of(h);
+            (plan_value(&local, &plan), plan)
+        });
+        let dual = dual::search(
+            &local,
+            local.initial_prices(incumbent),
+            hint_plan.as_ref().map(|h| h.0),
+            now + share.mul_f64(options.dual_share),
+            options.dual_iterations,
+        );
+        report.dual_iterations = dual.iterations;
+        let out = dfs::branch_and_bound(
+            &local,
+            &dual.prices,
+            hint_plan,
+            options.node_limit,
+            now + share,
+        );
+        report.nodes = out.nodes;
+        report.proven = out.proven;
+        report.value = out.plan.as_ref().map(|_| out.value);
+        report.bound = Some(if out.proven {
+            out.value.max(0.0)
+        } else {
+            out.bound.min(dual.bound)
+        });
+        report.method = if out.proven {
+            "branch_and_bound"
+        } else {
+            "lagrangian_dp"
+        };
+        plans.push(out.plan);
+        reports.push(report);
+    }
+    let all_plans = plans.iter().all(Option::is_some);
+    let schedule = all_plans.then(|| to_schedule(inst, &comps, &plans));
+    let objective = all_plans.then(|| reports.iter().map(|r| r.value.unwrap_or(0.0)).sum());
+    let bound = reports.iter().map(|r| r.bound).sum::<Option<f64>>();
+    ExactOutcome {
+        schedule,
+        objective,
+        bound,
+        proven_optimal: reports.iter().all(|r| r.proven),
+        components: reports,
+    }
+}
+
+/// Exact value of a component's plan (section 5 restricted to its cells; rules are
+/// not checked here).
+pub fn plan_value(local: &Local, plan: &Plan) -> f64 {
+    let slots = local.slots;
+    let obj = &local.inst.objective();
+    let nr = local.comp.regions.len();
+    let mut total = 0.0;
+    for s in 0..slots {
+        let mut pa = vec![0.0; nr];
+        let mut n1 = vec![0u32; nr];
+        let mut n2 = vec![0u32; nr];
+        for (ti, t) in local.comp.teams.iter().enumerate() {
+            let Some(li) = plan[ti][s] else { continue };
+            let li = li as usize;
+            match local.comp.side {
+                Side::Patrol => pa[local.loc_local[ti][li] as usize] += t.eff,
+                Side::Mobile => {
+                    for &r in &local.resp[ti][li] {
+                        n1[r as usize] += 1;
+                    }
+                    for &r in &local.back[ti][li] {
+                        n2[r as usize] += 1;
+                    }
+                }
+            }
+        }
+        for ri in 0..nr {
+            let c = ri * slots + s;
+            total += match local.comp.side {
+                Side::Patrol => local.w[c] * obj.presence_value(pa[ri]),
+                Side::Mobile => {
+                    f64::from(u8::from(n1[ri] >= 1)) * local.alpha[c]
+                        + f64::from(u8::from(n2[ri] >= 2)) * local.beta[c]
+                }
+            };
+        }
+    }
+    total
+}
+
+/// Turns the components' plans into a schedule (maximal runs of worked slots are
+/// shifts; the rest rule keeps runs apart).
+fn to_schedule(inst: &Instance, comps: &[Component], plans: &[Option<Plan>]) -> Schedule {
+    let mut sched = Schedule::empty(inst);
+    for (comp, plan) in comps.iter().zip(plans) {
+        let Some(plan) = plan else { continue };
+        for (t, row) in comp.teams.iter().zip(plan) {
+            let mut shifts: Vec<Shift> = Vec::new();
+            for (s, li) in row.iter().enumerate() {
+                let Some(li) = li else { continue };
+                let l = t.locs[*li as usize];
+                match shifts.last_mut() {
+                    Some(sh) if sh.end() == s => sh.at.push(l),
+                    _ => shifts.push(Shift {
+                        start: s,
+                        at: vec![l],
+                    }),
+                }
+            }
+            sched.shifts[t.team] = shifts;
+        }
+    }
+    sched
+}
