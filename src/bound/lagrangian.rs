@@ -132,21 +132,26 @@ pub fn lagrangian_bound(
     }
     let mut search = Search::new(&pb);
     let mut iterations = 0;
+    // The deadline is kept by not starting an evaluation that would end after it: the
+    // slowest evaluation so far predicts the next one.
+    let mut slowest = std::time::Duration::ZERO;
+    let fits = |slowest: std::time::Duration| Instant::now() + slowest < deadline;
     for mut p in starts {
-        if iterations > 0 && (Instant::now() >= deadline || iterations >= max_iterations) {
+        if iterations > 0 && (!fits(slowest) || iterations >= max_iterations) {
             break;
         }
+        let t0 = Instant::now();
         let (values, grad) = pb.evaluate(&mut p);
+        slowest = slowest.max(t0.elapsed());
         iterations += 1;
         search.record(&pb, &values, &grad, &p);
     }
     let mut prices = search.best_prices.clone();
     let mut direction: Option<Gradient> = None;
-    while Instant::now() < deadline
-        && iterations < max_iterations
-        && search.eta.iter().any(|&e| e > ETA_MIN)
-    {
+    while fits(slowest) && iterations < max_iterations && search.eta.iter().any(|&e| e > ETA_MIN) {
+        let t0 = Instant::now();
         let (values, grad) = pb.evaluate(&mut prices);
+        slowest = slowest.max(t0.elapsed());
         iterations += 1;
         let restarted = search.record(&pb, &values, &grad, &prices);
         // Components that stalled go back to their best prices with a shorter step.

@@ -40,14 +40,6 @@ pub const EXACT_AUTO_MAX_ENTRIES: usize = 3_000_000;
 /// the rest when the exact path has not proved the optimum).
 pub const EXACT_AUTO_SHARE: f64 = 0.7;
 
-/// Table entries of the exact path over all components.
-pub fn exact_table_entries(inst: &Instance) -> usize {
-    crate::exact::model::components(inst)
-        .iter()
-        .map(|c| crate::exact::table_entries(inst, c))
-        .fold(0, usize::saturating_add)
-}
-
 /// Lagrangian iterations tried after a successful exact LP in automatic mode.
 pub const AUTO_EXTRA_LAGRANGIAN_ITERATIONS: usize = 200;
 
@@ -183,7 +175,7 @@ pub fn compute_bound_with_hint(
     let ceilings = trivial::ceilings(instance, &groups);
     let trivial = trivial::trivial_bound(instance, &ceilings);
     let method = options.method.unwrap_or_else(|| {
-        if crate::exact::fits(instance) && exact_table_entries(instance) <= EXACT_AUTO_MAX_ENTRIES {
+        if crate::exact::instance_table_entries(instance) <= EXACT_AUTO_MAX_ENTRIES {
             BoundMethod::Exact
         } else if assignment_count(instance) <= EXACT_LP_MAX_ASSIGNMENTS {
             BoundMethod::ExactLp

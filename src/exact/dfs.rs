@@ -64,6 +64,7 @@ struct Bb<'a> {
     n1: Vec<u32>,
     n2: Vec<u32>,
     pis: Vec<f64>,
+    etas: Vec<f64>,
     pcount: Vec<u32>,
     cell: Vec<f64>,
     cur_sum: f64,
@@ -142,6 +143,7 @@ pub fn branch_and_bound(
         n1: vec![0; nr],
         n2: vec![0; nr],
         pis: vec![0.0; nr],
+        etas: vec![0.0; nr],
         pcount: vec![0; l.comp.posts.len()],
         cell: vec![0.0; nr],
         cur_sum: 0.0,
@@ -213,6 +215,7 @@ impl Bb<'_> {
         }
         self.pa.fill(0.0);
         self.pis.fill(0.0);
+        self.etas.fill(0.0);
         self.pcount.fill(0);
         self.cur_sum = 0.0;
         for ri in 0..self.cell.len() {
@@ -238,6 +241,8 @@ impl Bb<'_> {
                     l.pcap[c] - self.pa[ri],
                     p.v[c],
                 ) + p.mu[c] * (f64::from(self.cnt[ri]) - f64::from(l.req[c]))
+                    + p.eta_sum[c] * f64::from(self.pro[ri])
+                    - self.etas[ri]
             }
             Side::Mobile => {
                 let c1 = if self.n1[ri] >= 1 {
@@ -271,8 +276,13 @@ impl Bb<'_> {
             TeamKind::Patrol => {
                 if add {
                     saved.push(self.pa[loc]);
+                    saved.push(self.etas[loc]);
                     self.pa[loc] += t.eff;
+                    if let Some(vi) = l.vol_index[ti] {
+                        self.etas[loc] += self.p.eta[(loc * self.slots + s) * l.volunteers + vi];
+                    }
                 } else {
+                    self.etas[loc] = saved.pop().expect("saved");
                     self.pa[loc] = saved.pop().expect("saved");
                 }
                 bump(&mut self.cnt[loc]);
@@ -350,6 +360,7 @@ impl Bb<'_> {
         let nstates = t.states();
         let nl = t.locs.len();
         let f_here = self.tables[ti][s * nstates + x as usize];
+        let l_escort = self.l.inst.objective().volunteers_need_professional;
         let mut moves: Vec<(Option<u16>, u32)> = Vec::with_capacity(nl + 1);
         t.moves(s, x, |li, y| moves.push((li, y)));
         let mut children: Vec<(f64, Option<u16>, u32, f64)> = Vec::with_capacity(moves.len());
@@ -364,6 +375,11 @@ impl Bb<'_> {
                 None => self.cur_sum,
                 Some(li) => {
                     let li = li as usize;
+                    // Professionals are placed before volunteers, so a volunteer's
+                    // region without a professional stays without one.
+                    if l_escort && t.volunteer && self.pro[self.l.loc_local[ti][li] as usize] == 0 {
+                        continue;
+                    }
                     if t.kind == TeamKind::Mobile {
                         let post = self.l.loc_local[ti][li] as usize;
                         if self.pcount[post] >= self.l.cap[post] {
@@ -469,6 +485,7 @@ impl Bb<'_> {
             self.n1.clone(),
             self.n2.clone(),
             self.pis.clone(),
+            self.etas.clone(),
             self.pcount.clone(),
             self.cell.clone(),
             self.cur_sum,
@@ -484,6 +501,7 @@ impl Bb<'_> {
             self.n1,
             self.n2,
             self.pis,
+            self.etas,
             self.pcount,
             self.cell,
             self.cur_sum,

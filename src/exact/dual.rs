@@ -58,6 +58,10 @@ pub struct Local<'a> {
     pub resp: Vec<Vec<Vec<u32>>>,
     /// Per mobile team and location index: local regions within backup.
     pub back: Vec<Vec<Vec<u32>>>,
+    /// Per team: its index among the component's volunteers (escort multipliers).
+    pub vol_index: Vec<Option<usize>>,
+    /// Volunteers in the component whose escort rule applies.
+    pub volunteers: usize,
 }
 
 impl<'a> Local<'a> {
@@ -85,11 +89,25 @@ impl<'a> Local<'a> {
             c1cap: vec![0.0; nc],
             c2cap: vec![0.0; nc],
             req: vec![0; nc],
-            cap: comp.posts.iter().map(|&p| inst.posts()[p].capacity).collect(),
+            cap: comp
+                .posts
+                .iter()
+                .map(|&p| inst.posts()[p].capacity)
+                .collect(),
             loc_local: Vec::new(),
             resp: Vec::new(),
             back: Vec::new(),
+            vol_index: Vec::new(),
+            volunteers: 0,
         };
+        for t in &comp.teams {
+            if t.volunteer && obj.volunteers_need_professional {
+                l.vol_index.push(Some(l.volunteers));
+                l.volunteers += 1;
+            } else {
+                l.vol_index.push(None);
+            }
+        }
         for (ri, &r) in comp.regions.iter().enumerate() {
             for s in 0..slots {
                 let c = ri * slots + s;
@@ -194,6 +212,10 @@ pub struct Prices {
     pub pi: Vec<f64>,
     /// `sum_k pi` per cell.
     pub pi_sum: Vec<f64>,
+    /// Escort `a_v <= sum_pros a`, per cell and volunteer (`c * volunteers + v`).
+    pub eta: Vec<f64>,
+    /// `sum_v eta` per cell (what a professional earns there).
+    pub eta_sum: Vec<f64>,
     /// Post capacity, per local post-slot.
     pub rho: Vec<f64>,
 }
@@ -262,6 +284,8 @@ impl Local<'_> {
             q2: vec![0.0; nc],
             pi: vec![0.0; nc * m],
             pi_sum: vec![0.0; nc],
+            eta: vec![0.0; nc * self.volunteers],
+            eta_sum: vec![0.0; nc],
             rho: vec![0.0; self.comp.posts.len() * self.slots],
         };
         let marg = &self.inst.objective().presence_marginals;
@@ -356,7 +380,11 @@ impl Local<'_> {
                         g[s * nl + li] = match t.kind {
                             TeamKind::Patrol => {
                                 let c = loc * slots + s;
-                                t.eff * p.v[c] + p.mu[c]
+                                let escort = match self.vol_index[ti] {
+                                    Some(vi) => -p.eta[c * self.volunteers + vi],
+                                    None => p.eta_sum[c],
+                                };
+                                t.eff * p.v[c] + p.mu[c] + escort
                             }
                             TeamKind::Mobile => {
                                 let mut x = -p.rho[loc * slots + s];
@@ -377,8 +405,87 @@ impl Local<'_> {
             .collect()
     }
 
-    /// Per team the backward table `F[s * states + x]`, `s` in `0..=slots`.
+    /// Per team the backward table `F[s * states + x]`, `s` in `0..=slots`: the best
+    /// value of the slots from `s` on, entering slot `s` in state `x`. The same
+    /// recurrence as [`TeamModel::moves`], written out per state class so that a
+    /// location whose hop list is complete costs one maximum, not one per successor.
     pub fn tables(&self, gains: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        let slots = self.slots;
+        self.comp
+            .teams
+            .iter()
+            .zip(gains)
+            .map(|(t, g)| {
+                let n = t.states();
+                let nl = t.locs.len();
+                let (rest, max, ns) = (t.rest, t.max, t.ns);
+                let complete: Vec<bool> = t.hop.iter().map(|h| h.len() == nl).collect();
+                let mut f = vec![f64::NEG_INFINITY; (slots + 1) * n];
+                for x in 0..n {
+                    if t.may_end(x as u32) {
+                        f[slots * n + x] = 0.0;
+                    }
+                }
+                let mut gv = vec![f64::NEG_INFINITY; nl];
+                for s in (0..slots).rev() {
+                    let (head, tail) = f.split_at_mut((s + 1) * n);
+                    let next = &tail[..n];
+                    let row = &mut head[s * n..];
+                    let gs = &g[s * nl..(s + 1) * nl];
+                    for w in 0..t.levels {
+                        let base = w * ns;
+                        let nb = if t.levels > 1 { base + ns } else { 0 };
+                        let can_work = t.avail[s] && (t.levels == 1 || w < t.wmax);
+                        let after_shift = next[base + 1];
+                        for tt in 1..=max {
+                            let work = can_work && tt < max;
+                            let mut best_g = f64::NEG_INFINITY;
+                            if work {
+                                for lj in 0..nl {
+                                    gv[lj] = gs[lj] + next[nb + rest + 1 + lj * max + tt];
+                                    best_g = best_g.max(gv[lj]);
+                                }
+                            }
+                            let idle = if tt >= t.min {
+                                after_shift
+                            } else {
+                                f64::NEG_INFINITY
+                            };
+                            for li in 0..nl {
+                                let mut v = idle;
+                                if work {
+                                    let wv = if complete[li] {
+                                        best_g
+                                    } else {
+                                        t.hop[li]
+                                            .iter()
+                                            .map(|&lj| gv[lj as usize])
+                                            .fold(f64::NEG_INFINITY, f64::max)
+                                    };
+                                    v = v.max(wv);
+                                }
+                                row[base + rest + 1 + li * max + tt - 1] = v;
+                            }
+                        }
+                        let mut start = f64::NEG_INFINITY;
+                        if can_work {
+                            for lj in 0..nl {
+                                start = start.max(gs[lj] + next[nb + rest + 1 + lj * max]);
+                            }
+                        }
+                        for m in 0..=rest {
+                            let idle = next[base + (m + 1).min(rest)];
+                            row[base + m] = if m == rest { idle.max(start) } else { idle };
+                        }
+                    }
+                }
+                f
+            })
+            .collect()
+    }
+
+    /// The same tables by the generic move enumeration (a reference for tests).
+    pub fn tables_by_moves(&self, gains: &[Vec<f64>]) -> Vec<Vec<f64>> {
         let slots = self.slots;
         self.comp
             .teams
@@ -470,6 +577,12 @@ impl Local<'_> {
     }
 }
 
+/// Non-improving evaluations before the Polyak step factor is halved.
+const PATIENCE: usize = 20;
+
+/// The multiplier search ends when the step factor falls below this.
+const THETA_MIN: f64 = 1e-6;
+
 /// Result of the multiplier search.
 pub struct DualOutcome {
     /// Best multipliers found.
@@ -517,18 +630,36 @@ pub fn search(
             stall = 0;
         } else {
             stall += 1;
-            if stall >= 8 {
+            if stall >= PATIENCE {
                 theta /= 2.0;
                 stall = 0;
-                p = best.as_ref().expect("set").1.clone();
             }
         }
         let bound = best.as_ref().expect("set").0;
-        if theta < 1e-4 || target.is_some_and(|t| bound <= t + 1e-9 * t.abs().max(1.0)) {
+        if theta < THETA_MIN || target.is_some_and(|t| bound <= t + 1e-9 * t.abs().max(1.0)) {
             break;
         }
         let plan = local.argmax_plan(&gains, &tables);
         let (pres, cnt, n1, n2, posts) = local.counts(&plan);
+        // Professionals per cell and each volunteer's presence, for the escort rows.
+        let nv = local.volunteers;
+        let mut pros = vec![0.0; local.cells()];
+        let mut vols = vec![0.0; local.cells() * nv];
+        for (ti, t) in local.comp.teams.iter().enumerate() {
+            if t.kind != TeamKind::Patrol {
+                continue;
+            }
+            for s in 0..slots {
+                if let Some(li) = plan[ti][s] {
+                    let c = local.loc_local[ti][li as usize] as usize * slots + s;
+                    match local.vol_index[ti] {
+                        Some(vi) => vols[c * nv + vi] = 1.0,
+                        None if !t.volunteer => pros[c] += 1.0,
+                        None => {}
+                    }
+                }
+            }
+        }
         // B_k per cell for the pi subgradient.
         let mut bk = vec![0.0; local.cells() * m];
         for (ti, t) in local.comp.teams.iter().enumerate() {
@@ -550,6 +681,8 @@ pub fn search(
             q2: vec![0.0; p.q2.len()],
             pi: vec![0.0; p.pi.len()],
             pi_sum: Vec::new(),
+            eta: vec![0.0; p.eta.len()],
+            eta_sum: Vec::new(),
             rho: vec![0.0; p.rho.len()],
         };
         let mut norm = 0.0;
@@ -569,6 +702,14 @@ pub fn search(
                     put(&mut g.v[c], p.v[c], pres[c] - e);
                     if local.req[c] > 0 {
                         put(&mut g.mu[c], p.mu[c], cnt[c] - f64::from(local.req[c]));
+                    }
+                    let nv = local.volunteers;
+                    for vi in 0..nv {
+                        put(
+                            &mut g.eta[c * nv + vi],
+                            p.eta[c * nv + vi],
+                            pros[c] - vols[c * nv + vi],
+                        );
                     }
                 }
                 Side::Mobile => {
@@ -615,6 +756,11 @@ pub fn search(
         upd(&mut p.q2, &g.q2);
         upd(&mut p.pi, &g.pi);
         upd(&mut p.rho, &g.rho);
+        upd(&mut p.eta, &g.eta);
+        let nv = local.volunteers;
+        for c in 0..local.cells() {
+            p.eta_sum[c] = p.eta[c * nv..(c + 1) * nv].iter().sum();
+        }
         for c in 0..local.cells() {
             p.pi_sum[c] = p.pi[c * m..(c + 1) * m].iter().sum();
         }
@@ -624,5 +770,35 @@ pub fn search(
         prices,
         bound,
         iterations,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exact::model::components;
+
+    /// The specialised recurrence equals the generic move enumeration.
+    #[test]
+    fn tables_match_the_move_enumeration() {
+        let inst = Instance::from_json(include_str!("../../tests/data/hand.json")).unwrap();
+        for comp in components(&inst) {
+            let local = Local::new(&inst, &comp);
+            let mut p = local.initial_prices(None);
+            for (i, v) in p.v.iter_mut().enumerate() {
+                *v = (i % 7) as f64 * 0.3;
+            }
+            for (i, v) in p.q1.iter_mut().enumerate() {
+                *v = (i % 5) as f64 * 0.2;
+            }
+            let gains = local.gains(&p);
+            let a = local.tables(&gains);
+            let b = local.tables_by_moves(&gains);
+            for (x, y) in a.iter().zip(&b) {
+                for (u, w) in x.iter().zip(y) {
+                    assert!(u == w || (u - w).abs() < 1e-12, "{u} vs {w}");
+                }
+            }
+        }
     }
 }

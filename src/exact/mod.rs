@@ -45,8 +45,8 @@ impl Default for ExactOptions {
         ExactOptions {
             time_limit: Duration::from_secs(10),
             node_limit: u64::MAX,
-            dual_iterations: 2_000,
-            dual_share: 0.3,
+            dual_iterations: 5_000,
+            dual_share: 0.5,
         }
     }
 }
@@ -55,6 +55,9 @@ impl Default for ExactOptions {
 /// component's teams) that the exact path builds; larger components get no exact
 /// attempt (8 bytes an entry: 16 M entries is 128 MB).
 pub const MAX_TABLE_ENTRIES: usize = 16_000_000;
+
+/// Nodes of the dive that looks for a first plan when there is no incumbent.
+pub const DIVE_NODES: u64 = 20_000;
 
 /// How one component was settled.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -78,6 +81,10 @@ pub struct ComponentReport {
     pub nodes: u64,
     /// Multiplier evaluations.
     pub dual_iterations: usize,
+    /// Milliseconds in the multiplier search.
+    pub dual_ms: u64,
+    /// Milliseconds in the branch and bound.
+    pub search_ms: u64,
 }
 
 /// The outcome of [`solve_exact`].
@@ -106,11 +113,24 @@ pub fn table_entries(inst: &Instance, comp: &Component) -> usize {
         .fold(0usize, usize::saturating_add)
 }
 
-/// Whether every component is small enough for the exact path.
-pub fn fits(inst: &Instance) -> bool {
-    model::components(inst)
-        .iter()
-        .all(|c| table_entries(inst, c) <= MAX_TABLE_ENTRIES)
+/// Table entries the exact path would build over the whole instance, computed from
+/// the teams alone (cheap: no component is built).
+pub fn instance_table_entries(inst: &Instance) -> usize {
+    (0..inst.teams().len())
+        .map(|k| {
+            let r = inst.rules_of(k);
+            let team = &inst.teams()[k];
+            let ns = r.min_rest_slots.max(1)
+                + 1
+                + inst.reach().locations(k).len() * r.max_shift_slots.max(1);
+            let levels = if r.max_work_slots < team.available_slots() {
+                r.max_work_slots + 1
+            } else {
+                1
+            };
+            (inst.slots() + 1).saturating_mul(ns).saturating_mul(levels)
+        })
+        .fold(0usize, usize::saturating_add)
 }
 
 /// Solves `inst` exactly where it can within the options' budget. `incumbent`, when
@@ -127,8 +147,20 @@ pub fn solve_exact(
         incumbent.filter(|h| h.shifts.len() == inst.teams().len() && evaluate(inst, h).feasible);
     let comps = model::components(inst);
     let mut reports = Vec::with_capacity(comps.len());
-    let mut plans: Vec<Option<Plan>> = Vec::with_capacity(comps.len());
-    for (i, comp) in comps.iter().enumerate() {
+    let mut plans: Vec<Option<Plan>> = vec![None; comps.len()];
+    // Smallest components first; each gets a share of the time left in proportion to
+    // its size, so what a quick one leaves over goes to the larger ones.
+    let sizes: Vec<usize> = comps.iter().map(|c| table_entries(inst, c)).collect();
+    let mut by_size: Vec<usize> = (0..comps.len()).collect();
+    by_size.sort_by_key(|&i| sizes[i]);
+    let mut size_left: f64 = by_size
+        .iter()
+        .filter(|&&i| sizes[i] <= MAX_TABLE_ENTRIES)
+        .map(|&i| sizes[i] as f64)
+        .sum();
+    let mut slot_of = vec![0; comps.len()];
+    for &i in &by_size {
+        let comp = &comps[i];
         let side = match comp.side {
             Side::Patrol => "patrol",
             Side::Mobile => "mobile",
@@ -143,28 +175,48 @@ pub fn solve_exact(
             proven: false,
             nodes: 0,
             dual_iterations: 0,
+            dual_ms: 0,
+            search_ms: 0,
         };
-        if table_entries(inst, comp) > MAX_TABLE_ENTRIES {
-            plans.push(None);
+        slot_of[i] = reports.len();
+        if sizes[i] > MAX_TABLE_ENTRIES {
             reports.push(report);
             continue;
         }
         let now = Instant::now();
         let left = deadline.saturating_duration_since(now);
-        let share = left.div_f64((comps.len() - i) as f64);
+        let share = left.mul_f64((sizes[i] as f64 / size_left.max(1.0)).min(1.0));
+        size_left -= sizes[i] as f64;
         let local = Local::new(inst, comp);
-        let hint_plan = incumbent.map(|h| {
+        let mut hint_plan = incumbent.map(|h| {
             let plan = local.plan_of(h);
             (plan_value(&local, &plan), plan)
         });
+        let start_prices = local.initial_prices(incumbent);
+        if hint_plan.is_none() {
+            // No incumbent: a short dive of the branch and bound finds one, whose value
+            // is the target of the multiplier search's steps.
+            let dive = dfs::branch_and_bound(
+                &local,
+                &start_prices,
+                None,
+                DIVE_NODES,
+                now + share.mul_f64(0.1),
+            );
+            if let Some(plan) = dive.plan {
+                hint_plan = Some((dive.value, plan));
+            }
+        }
         let dual = dual::search(
             &local,
-            local.initial_prices(incumbent),
+            start_prices,
             hint_plan.as_ref().map(|h| h.0),
             now + share.mul_f64(options.dual_share),
             options.dual_iterations,
         );
         report.dual_iterations = dual.iterations;
+        report.dual_ms = now.elapsed().as_millis() as u64;
+        let bb_start = Instant::now();
         let out = dfs::branch_and_bound(
             &local,
             &dual.prices,
@@ -173,6 +225,7 @@ pub fn solve_exact(
             now + share,
         );
         report.nodes = out.nodes;
+        report.search_ms = bb_start.elapsed().as_millis() as u64;
         report.proven = out.proven;
         report.value = out.plan.as_ref().map(|_| out.value);
         report.bound = Some(if out.proven {
@@ -185,9 +238,18 @@ pub fn solve_exact(
         } else {
             "lagrangian_dp"
         };
-        plans.push(out.plan);
+        plans[i] = out.plan;
         reports.push(report);
     }
+    // Back to component order.
+    let mut ordered: Vec<Option<ComponentReport>> = reports.into_iter().map(Some).collect();
+    let reports: Vec<ComponentReport> = (0..comps.len())
+        .map(|i| {
+            ordered[slot_of[i]]
+                .take()
+                .expect("one report per component")
+        })
+        .collect();
     let all_plans = plans.iter().all(Option::is_some);
     let schedule = all_plans.then(|| to_schedule(inst, &comps, &plans));
     let objective = all_plans.then(|| reports.iter().map(|r| r.value.unwrap_or(0.0)).sum());
