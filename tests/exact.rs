@@ -6,6 +6,8 @@
 //! the schedule must be feasible for the evaluator with the same total, and every bound
 //! must be at least the optimum.
 
+#![allow(clippy::needless_range_loop)]
+
 use std::time::Duration;
 
 use patrolplan::bound::{compute_bound, mip, BoundMethod, BoundOptions};

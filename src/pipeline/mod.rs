@@ -18,6 +18,10 @@ use crate::search::{CancelToken, Progress, SolveError, SolveStats, Solver};
 
 /// Default wall-clock limit when no iteration budget is given (the CLI's default).
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
+/// Share of the time limit given to the bound stage when the exact path applies
+/// (`bound::EXACT_AUTO_MAX_ENTRIES`).
+pub const EXACT_BOUND_SHARE: f64 = 0.6;
+
 /// Default share of the time limit given to the bound before the search starts.
 pub const DEFAULT_BOUND_SHARE: f64 = 0.2;
 /// Bound budget when the run has no time limit (bounded by iterations only).
@@ -231,9 +235,20 @@ impl<'a> Pipeline<'a> {
         let mut bound = None;
         let mut bound_method = None;
         let mut bound_warning = None;
+        // The exact path's optimal schedule, when the bound stage proved one.
+        let mut exact_schedule = None;
         if let Some(share) = self.bound_share {
             // Part of the budget goes to the bound, first, so that the search keeps
             // every core afterwards.
+            // Small instances: the bound stage is the exact path (crate::exact), which
+            // can prove the optimum; it gets most of the time.
+            let share = if crate::exact::instance_table_entries(self.inst)
+                <= crate::bound::EXACT_AUTO_MAX_ENTRIES
+            {
+                share.max(EXACT_BOUND_SHARE)
+            } else {
+                share
+            };
             let budget = time_limit.map_or(UNTIMED_BOUND_BUDGET, |t| t.mul_f64(share));
             self.notice(&format!(
                 "computing the upper bound (up to {:.1} s)...",
@@ -252,6 +267,9 @@ impl<'a> Pipeline<'a> {
                 Ok(b) => {
                     bound = Some(b.bound);
                     bound_method = Some(b.method);
+                    if b.proven_optimal {
+                        exact_schedule = b.schedule;
+                    }
                 }
                 Err(BoundError::Infeasible) => return Err(PipelineError::Infeasible),
                 Err(e) => bound_warning = Some(format!("no bound ({e}); the gap is not reported")),
@@ -264,6 +282,11 @@ impl<'a> Pipeline<'a> {
 
         let search_limit =
             time_limit.map(|t| t.saturating_sub(started.elapsed()).max(MIN_SEARCH_TIME));
+        // A proven optimum leaves the search nothing to find: it runs only briefly.
+        let search_limit = match (&exact_schedule, search_limit) {
+            (Some(_), Some(t)) => Some(t.min(MIN_SEARCH_TIME)),
+            (_, t) => t,
+        };
         let t0 = Instant::now();
         let mut solver = Solver::new(self.inst)
             .seed(self.seed)
@@ -289,7 +312,22 @@ impl<'a> Pipeline<'a> {
 
         // The evaluator is the one referee of every number reported (the solver checks
         // it too; this is the pipeline's own re-score).
-        let referee = evaluate(self.inst, &out.schedule);
+        let mut out = out;
+        let mut referee = evaluate(self.inst, &out.schedule);
+        // The exact path (crate::exact, run in the bound stage for small instances)
+        // proved its schedule optimal: it replaces the search's when the evaluator
+        // scores it feasible and at least as good.
+        if let Some(opt) = exact_schedule {
+            let r = evaluate(self.inst, &opt);
+            if r.feasible && r.objective.total >= referee.objective.total {
+                out.schedule = opt;
+                bound = Some(r.objective.total);
+                referee = r;
+            } else {
+                // The search matched the proven optimum up to rounding.
+                bound = bound.map(|b| b.max(referee.objective.total));
+            }
+        }
         if !referee.feasible {
             return Err(PipelineError::Solve(SolveError::Internal(format!(
                 "the evaluator finds {} breach(es) in the search's schedule",
