@@ -192,12 +192,22 @@ fn hand_instance_bound_and_guide() {
     let inst = patrolplan::load_instance("tests/data/hand.json").unwrap();
     let (opt, _) = mip::exhaustive_optimum(&inst).unwrap();
     let r = compute_bound(&inst, &BoundOptions::default()).unwrap();
+    assert!(r.bound >= opt - 1e-9 * opt.max(1.0));
+    if r.method == "exact" {
+        // Small enough for the exact path: proven, the bound is the optimum.
+        assert!(r.proven_optimal, "{:?}", r.components);
+        assert!((r.bound - opt).abs() <= 1e-9 * opt.max(1.0), "{} vs {opt}", r.bound);
+        let sched = r.schedule.expect("a proof comes with its schedule");
+        let referee = evaluate(&inst, &sched);
+        assert!(referee.feasible);
+        assert!((referee.objective.total - opt).abs() <= 1e-9 * opt.max(1.0));
+        return;
+    }
     assert!(
         r.method == "exact_lp" || r.method == "lagrangian",
         "{}",
         r.method
     );
-    assert!(r.bound >= opt - 1e-9 * opt.max(1.0));
     let g = r.guide.expect("exact LP has a guide");
     assert_eq!(g.presence.len(), inst.regions().len() * inst.slots());
     assert!(g.presence.iter().all(|&p| p >= 0.0));
