@@ -196,7 +196,11 @@ fn hand_instance_bound_and_guide() {
     if r.method == "exact" {
         // Small enough for the exact path: proven, the bound is the optimum.
         assert!(r.proven_optimal, "{:?}", r.components);
-        assert!((r.bound - opt).abs() <= 1e-9 * opt.max(1.0), "{} vs {opt}", r.bound);
+        assert!(
+            (r.bound - opt).abs() <= 1e-9 * opt.max(1.0),
+            "{} vs {opt}",
+            r.bound
+        );
         let sched = r.schedule.expect("a proof comes with its schedule");
         let referee = evaluate(&inst, &sched);
         assert!(referee.feasible);
