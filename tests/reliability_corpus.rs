@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use patrolplan::construct::baseline;
+use patrolplan::events::parse_events;
 use patrolplan::schedule::{evaluate_input, read_schedule_input};
 use patrolplan::Instance;
 
@@ -74,6 +76,36 @@ fn schedule_corpus_replays_without_panic() {
         let data = std::fs::read(&f).unwrap();
         let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             schedule_target(&instances, &data)
+        }));
+        assert!(caught.is_ok(), "panic on {}", f.display());
+    }
+}
+
+/// The body of `fuzz_targets/events.rs`.
+fn events_target(inst: &Instance, previous: &patrolplan::schedule::Schedule, data: &[u8]) {
+    let Ok(json) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(events) = parse_events(json, inst, previous) {
+        let _ = events.apply(inst);
+        let _ = events.rules(previous.clone());
+    }
+}
+
+#[test]
+fn events_corpus_replays_without_panic() {
+    let inst = Instance::from_json(include_str!("data/hand.json")).expect("the fixture is valid");
+    let previous = baseline(&inst);
+    let files = inputs("events");
+    assert!(
+        files.len() >= 4,
+        "the seed corpus is there ({} files)",
+        files.len()
+    );
+    for f in files {
+        let data = std::fs::read(&f).unwrap();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            events_target(&inst, &previous, &data)
         }));
         assert!(caught.is_ok(), "panic on {}", f.display());
     }
