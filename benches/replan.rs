@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use patrolplan::events::{parse_events, Events};
 use patrolplan::model::TeamKind;
-use patrolplan::replan::{ReplanOptions, Replanner};
 use patrolplan::schedule::{count_changes, evaluate_replan_schedule, objective_from, Schedule};
 use patrolplan::{load_instance, Instance, Solver};
+use patrolplan::{Replanner, RunSettings};
 
 fn dispatch(inst: &Instance, plan: &Schedule, now: usize, nth: usize) -> Option<Events> {
     let teams: Vec<(usize, usize)> = (0..inst.teams().len())
@@ -55,13 +55,18 @@ fn benches(c: &mut Criterion) {
         .solve()
         .unwrap()
         .schedule;
-    let fast = ReplanOptions {
-        time_limit: Duration::ZERO,
+    // No improvement (an iteration budget of 0 proposals), no bound, no verdict: the
+    // time to a feasible re-plan with the move-up. The verdict is given below, outside
+    // the timing.
+    let fast = RunSettings {
+        iterations: Some(0),
         seed: 1,
-        bound_time: None,
-        verify: false,
+        bound_share: None,
+        ..RunSettings::default()
     };
-    let warm = Replanner::new(inst.clone(), plan.clone()).with_options(fast.clone());
+    let warm = Replanner::new(inst.clone(), plan.clone())
+        .with_settings(fast.clone())
+        .verify(false);
     let now = 40;
     let events: Vec<Events> = (0..200)
         .filter_map(|i| dispatch(&inst, &plan, now, i))
@@ -108,8 +113,9 @@ fn benches(c: &mut Criterion) {
     let e = &events[0];
     let updated = e.apply(&inst).unwrap();
     let rules = e.rules(plan.clone());
-    let mut rp = Replanner::new(inst.clone(), plan.clone()).with_options(ReplanOptions {
-        time_limit: Duration::from_secs(1),
+    let mut rp = Replanner::new(inst.clone(), plan.clone()).with_settings(RunSettings {
+        time_limit: Some(Duration::from_secs(1)),
+        iterations: None,
         ..fast
     });
     let full = rp.apply(e).unwrap();

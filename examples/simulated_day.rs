@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use patrolplan::events::parse_events;
 use patrolplan::model::TeamKind;
-use patrolplan::replan::{ReplanOptions, Replanner};
 use patrolplan::schedule::{evaluate_replan_schedule, Schedule};
 use patrolplan::{load_instance, Instance, Solver};
+use patrolplan::{Replanner, RunSettings};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -63,11 +63,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let j = rng.random_range(0..=i);
         kinds.swap(i, j);
     }
-    let mut rp = Replanner::new(inst.clone(), plan.schedule).with_options(ReplanOptions {
-        time_limit: Duration::from_millis(replan_ms),
+    let mut rp = Replanner::new(inst.clone(), plan.schedule).with_settings(RunSettings {
+        time_limit: Some(Duration::from_millis(replan_ms)),
         seed: 1,
-        bound_time: None,
-        verify: true,
+        bound_share: None,
+        ..RunSettings::default()
     });
     let slots = inst.slots();
     let (mut latencies, mut total_changes, mut infeasible) = (Vec::new(), 0usize, 0usize);

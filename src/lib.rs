@@ -52,5 +52,5 @@ pub mod search;
 pub mod siting;
 
 pub use model::{load_instance, Instance, InstanceError};
-pub use pipeline::{Pipeline, PipelineError, PipelineOutcome};
+pub use pipeline::{Pipeline, PipelineError, PipelineOutcome, Replan, Replanner, RunSettings};
 pub use search::{CancelToken, SolveError, SolveOutcome, Solver};

@@ -6,12 +6,12 @@ use std::process::Command;
 
 use patrolplan::events::parse_events;
 use patrolplan::model::TeamKind;
-use patrolplan::replan::{ReplanOptions, Replanner};
 use patrolplan::schedule::{
-    evaluate, evaluate_replan_schedule, objective_from, read_schedule, to_schedule_file,
-    write_schedule_file, Cell, Rule, Schedule, Shift,
+    count_changes, evaluate, evaluate_replan_schedule, objective_from, read_schedule,
+    to_schedule_file, write_schedule_file, Cell, Rule, Schedule, Shift,
 };
 use patrolplan::{load_instance, Instance, Solver};
+use patrolplan::{Replan, Replanner, RunSettings};
 
 const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/small.json");
 
@@ -27,12 +27,12 @@ fn small() -> (Instance, Schedule) {
     (inst, plan)
 }
 
-fn options() -> ReplanOptions {
-    ReplanOptions {
-        time_limit: std::time::Duration::from_millis(150),
+fn options() -> RunSettings {
+    RunSettings {
+        time_limit: Some(std::time::Duration::from_millis(150)),
         seed: 1,
-        bound_time: None,
-        verify: true,
+        bound_share: None,
+        ..RunSettings::default()
     }
 }
 
@@ -69,11 +69,11 @@ fn events_json(
 }
 
 /// Re-plans and checks every section 9 promise by the evaluator and by hand.
-fn check_replan(inst: &Instance, plan: &Schedule, json: &str) -> patrolplan::replan::Replan {
+fn check_replan(inst: &Instance, plan: &Schedule, json: &str) -> Replan {
     let events = parse_events(json, inst, plan).expect("valid events");
     let updated = events.apply(inst).expect("valid updated instance");
     let rules = events.rules(plan.clone());
-    let mut rp = Replanner::new(inst.clone(), plan.clone()).with_options(options());
+    let mut rp = Replanner::new(inst.clone(), plan.clone()).with_settings(options());
     let out = rp.apply(&events).expect("a feasible re-plan");
     let referee = evaluate_replan_schedule(&updated, &out.schedule, &rules);
     assert!(
@@ -95,11 +95,28 @@ fn check_replan(inst: &Instance, plan: &Schedule, json: &str) -> patrolplan::rep
     if let Some(m) = events.max_changes {
         assert!(out.changes <= m, "{} changes, budget {m}", out.changes);
     }
-    // The reported numbers are the evaluator's.
+    // The re-planner's incremental numbers agree with the evaluator's.
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
     let after = objective_from(&updated, &out.schedule, events.now);
-    assert_eq!(after.total, out.objective_after.total);
+    assert!(
+        close(after.total, out.objective_after.total),
+        "{after:?} {:?}",
+        out.objective_after
+    );
+    assert!(close(after.response, out.objective_after.response));
+    assert!(close(after.backup, out.objective_after.backup));
     let before = objective_from(&updated, plan, events.now);
-    assert_eq!(before.total, out.objective_before.total);
+    assert!(
+        close(before.total, out.objective_before.total),
+        "{before:?} {:?}",
+        out.objective_before
+    );
+    let total = objective_from(&updated, &out.schedule, 0);
+    assert!(close(total.total, out.objective_total.total));
+    let (changes, teams) = count_changes(&updated, &rules, &out.schedule);
+    assert_eq!(changes, out.changes);
+    let ids: Vec<String> = teams.iter().map(|&k| inst.teams()[k].id.clone()).collect();
+    assert_eq!(ids, out.changed_teams);
     out
 }
 
@@ -215,7 +232,7 @@ fn reserves_risk_and_pins_never_lower_the_objective_from_now_on() {
 #[test]
 fn a_warm_replanner_applies_events_one_after_another() {
     let (inst, plan) = small();
-    let mut rp = Replanner::new(inst.clone(), plan.clone()).with_options(options());
+    let mut rp = Replanner::new(inst.clone(), plan.clone()).with_settings(options());
     let mut from = 6;
     for _ in 0..3 {
         let (now, (k, _, end)) = (from..inst.slots())

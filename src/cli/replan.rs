@@ -1,5 +1,5 @@
 //! `patrolplan replan INSTANCE SCHEDULE --events EVENTS --out FILE [--time-limit SECS]
-//! [--seed N]` (MODEL.md sections 8 and 9), and the loading shared with
+//! [--iterations N] [--no-improvement N] [--seed N] [--no-bound] [--max-memory SIZE]` (MODEL.md sections 8 and 9), and the loading shared with
 //! `evaluate --events --previous`.
 
 use std::path::{Path, PathBuf};
@@ -10,11 +10,14 @@ use anyhow::Context as _;
 use clap::Args;
 use serde_json::json;
 
+use super::memory::{file_bytes, load, MemoryArgs};
 use super::output::write_file;
 use super::{CommandResult, Failure};
 use crate::events::{parse_events, Events};
-use crate::model::{load_instance, read_bounded, Instance};
-use crate::replan::{ReplanError, ReplanOptions, Replanner};
+use crate::model::memory::Work;
+use crate::model::{read_bounded, Instance};
+use crate::pipeline::{Replanner, RunSettings, DEFAULT_BOUND_SHARE, DEFAULT_SEED};
+use crate::replan::ReplanError;
 use crate::schedule::{
     load_schedule_input, schedule_file_json, to_schedule_file, ReplanRules, Schedule,
 };
@@ -32,15 +35,27 @@ pub struct ReplanArgs {
     /// Where to write the re-planned schedule, atomically.
     #[arg(long)]
     out: PathBuf,
-    /// Time limit of the re-optimisation from `now` on, in seconds.
-    #[arg(long, default_value_t = 1.0)]
-    time_limit: f64,
+    /// Wall-clock limit of the re-plan, bound included, in seconds (default 1 unless
+    /// --iterations is given).
+    #[arg(long)]
+    time_limit: Option<f64>,
+    /// Proposals of the re-optimisation; with --seed it makes the re-plan reproducible.
+    #[arg(long)]
+    iterations: Option<u64>,
+    /// Stop the re-optimisation after this many proposals without a better plan.
+    #[arg(long)]
+    no_improvement: Option<u64>,
     /// Seed of the re-optimisation's random choices.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
     /// Skip the upper bound (no gap is reported).
     #[arg(long)]
     no_bound: bool,
+    /// Share of the time limit given to the bound.
+    #[arg(long, default_value_t = DEFAULT_BOUND_SHARE)]
+    bound_share: f64,
+    #[command(flatten)]
+    memory: MemoryArgs,
 }
 
 /// Loads the previous schedule (bad input if it does not read cleanly against the
@@ -93,30 +108,54 @@ pub(super) fn load_replan_inputs(
 
 /// Re-plans, writes the new schedule with its summary.
 pub fn run(args: ReplanArgs) -> CommandResult {
-    if !(args.time_limit.is_finite() && args.time_limit > 0.0) {
+    // SIGINT and SIGTERM from here on stop the re-optimisation, which writes its best
+    // re-plan.
+    let cancel = super::signals::cancel_on_signals();
+    let time_limit = match args.time_limit {
+        Some(t) if !(t.is_finite() && t > 0.0) => {
+            return Err(Failure::BadInput(anyhow::anyhow!(
+                "--time-limit must be a positive number of seconds, got {t}"
+            )))
+        }
+        Some(t) => Some(Duration::from_secs_f64(t)),
+        None => None,
+    };
+    if !(0.0..1.0).contains(&args.bound_share) {
         return Err(Failure::BadInput(anyhow::anyhow!(
-            "--time-limit must be a positive number of seconds, got {}",
-            args.time_limit
+            "--bound-share must be in [0, 1), got {}",
+            args.bound_share
         )));
     }
     let loading = Instant::now();
-    let instance = load_instance(&args.instance)
-        .with_context(|| format!("instance {}", args.instance.display()))
-        .map_err(Failure::BadInput)?;
+    let work = Work::Replan {
+        input_bytes: file_bytes(&args.schedule).saturating_add(file_bytes(&args.events)),
+        components: None,
+    };
+    let instance = load(&args.instance, &args.memory, work)?;
     let (previous, (events, _), _) = load_replan_inputs(&instance, &args.schedule, &args.events)?;
     let load_ms = loading.elapsed().as_millis() as u64;
-    let limit = Duration::from_secs_f64(args.time_limit);
-    let mut replanner = Replanner::new(instance, previous).with_options(ReplanOptions {
-        time_limit: limit,
+    let settings = RunSettings {
         seed: args.seed,
-        bound_time: (!args.no_bound).then(|| limit.mul_f64(crate::pipeline::DEFAULT_BOUND_SHARE)),
-        verify: true,
-    });
+        time_limit,
+        iterations: args.iterations,
+        no_improvement: args.no_improvement,
+        bound_share: (!args.no_bound).then_some(args.bound_share),
+        cancel,
+        ..RunSettings::default()
+    };
+    let mut replanner = Replanner::new(instance, previous).with_settings(settings);
     let replan = match replanner.apply(&events) {
         Ok(r) => r,
-        Err(e @ ReplanError::Events(_)) => return Err(Failure::BadInput(e.into())),
-        Err(e @ ReplanError::Infeasible(_)) => return Err(Failure::Unwanted(e.into())),
+        Err(e @ (ReplanError::Events(_) | ReplanError::Settings(_))) => {
+            return Err(Failure::BadInput(e.into()))
+        }
+        Err(e @ (ReplanError::Infeasible(_) | ReplanError::Internal(_))) => {
+            return Err(Failure::Unwanted(e.into()))
+        }
     };
+    if let Some(w) = &replan.bound_warning {
+        eprintln!("{w}");
+    }
     let updated = replanner.instance();
     let summary = json!({
         "objective": replan.objective_total,
@@ -131,6 +170,9 @@ pub fn run(args: ReplanArgs) -> CommandResult {
         "objective_after": replan.objective_after,
         "solver": {
             "seed": args.seed,
+            "iterations": replan.improve.iterations,
+            "relocations": replan.improve.relocations,
+            "retimes": replan.improve.retimes,
             "elapsed_ms": replan.elapsed.as_millis() as u64,
             "first_feasible_ms": replan.first_feasible.as_millis() as u64,
             "move_ups": replan.move_ups,
@@ -140,7 +182,7 @@ pub fn run(args: ReplanArgs) -> CommandResult {
     });
     let file = to_schedule_file(updated, &replan.schedule, Some(summary));
     write_file(&args.out, schedule_file_json(&file).as_bytes())?;
-    println!(
+    say!(
         "re-planned from slot {}: {} change(s) in {} team(s); objective from now on {:.4} -> {:.4}; {} ms",
         events.now,
         replan.changes,

@@ -13,7 +13,10 @@ use super::memory::{check_solve, load, MemoryArgs};
 use super::output::write_file;
 use super::{CommandResult, Failure};
 use crate::model::memory::Work;
-use crate::pipeline::{Pipeline, PipelineError, PipelineOutcome, DEFAULT_BOUND_SHARE};
+use crate::pipeline::{
+    Pipeline, PipelineError, PipelineOutcome, RunSettings, DEFAULT_BOUND_SHARE, DEFAULT_SEED,
+    DEFAULT_THREADS,
+};
 use crate::report::{comparison_rows, render_comparison};
 use crate::schedule::{schedule_file_json, to_schedule_file};
 use crate::search::SolveError;
@@ -34,10 +37,10 @@ pub struct SolveArgs {
     #[arg(long)]
     iterations: Option<u64>,
     /// Seed of every random choice.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
     /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = DEFAULT_THREADS)]
     threads: usize,
     /// No progress bar.
     #[arg(long)]
@@ -93,12 +96,15 @@ pub fn run(args: SolveArgs) -> CommandResult {
     );
     let quiet = args.quiet;
     let pipeline = Pipeline::new(&inst)
-        .seed(args.seed)
-        .threads(args.threads)
-        .time_limit(time_limit)
-        .iterations(args.iterations)
-        .bound_share(with_bound.then_some(args.bound_share))
-        .cancel_token(cancel)
+        .settings(RunSettings {
+            seed: args.seed,
+            threads: args.threads,
+            time_limit,
+            iterations: args.iterations,
+            no_improvement: None,
+            bound_share: with_bound.then_some(args.bound_share),
+            cancel,
+        })
         .on_notice(|text| {
             if !quiet || text.starts_with("no bound") {
                 eprintln!("{text}");

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -597,11 +598,11 @@ impl Events {
     }
 
     /// The rules a re-plan of `previous` after these events is judged by.
-    pub fn rules(&self, previous: Schedule) -> ReplanRules {
+    pub fn rules(&self, previous: impl Into<Arc<Schedule>>) -> ReplanRules {
         let pick = |f: fn(&Event) -> Option<TeamRange>| self.events.iter().filter_map(f).collect();
         ReplanRules {
             now: self.now,
-            previous,
+            previous: previous.into(),
             dispatched: pick(|e| match e {
                 Event::Dispatched(r) => Some(*r),
                 _ => None,

@@ -1,10 +1,13 @@
-//! The one library run behind `patrolplan solve` (and the re-planner's cold start):
+//! The one library run behind `patrolplan solve` and `patrolplan replan`: for a solve,
 //! hand-made baseline, upper bound within its share of the time, search, re-score by
-//! the evaluator, summary. The CLI only parses arguments, calls [`Pipeline::run`] and
-//! writes the result, so a library user gets the same schedule, bound and gap.
+//! the evaluator, summary ([`Pipeline`]); for a re-plan, the events applied, the
+//! re-planning engine, the evaluator's section 9 verdict, the bound in its share of the
+//! time ([`Replanner`]). The CLI only parses arguments, calls them and writes the
+//! result, so a library user gets the same schedule, bound and gap.
 //!
-//! Stopping rules (time, iterations, no improvement, cancel) are the [`Solver`]'s; the
-//! pipeline passes them through its public builder.
+//! Both take one [`RunSettings`] (seed, threads, the stopping rules time, iterations,
+//! no improvement and cancel, the bound's share): its default is the CLI's, and
+//! [`RunSettings::stop_rule`] composes the stopping rules of `search::stop`.
 
 use std::time::{Duration, Instant};
 
@@ -14,7 +17,12 @@ use crate::bound::{compute_bound_with_hint, BoundError, BoundOptions};
 use crate::construct::baseline;
 use crate::model::Instance;
 use crate::schedule::{evaluate, Kpis, ObjectiveParts, Schedule};
+use crate::search::stop::{AnyOf, Cancelled, Deadline, IterationBudget, NoImprovement};
 use crate::search::{CancelToken, Progress, SolveError, SolveStats, Solver};
+
+mod replan;
+
+pub use replan::{Replan, Replanner};
 
 /// Default wall-clock limit when no iteration budget is given (the CLI's default).
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
@@ -98,19 +106,143 @@ pub struct PipelineOutcome {
 type ProgressFn<'a> = Box<dyn FnMut(&Progress) + 'a>;
 type NoticeFn<'a> = Box<dyn FnMut(&str) + 'a>;
 
-/// A configured run of the whole pipeline on one instance. Defaults equal the CLI's:
-/// seed 0, one thread per core, 60 s unless an iteration budget is given, 20 % of the
-/// time for the bound.
+/// Default seed of every run (the CLI's `--seed` default).
+pub const DEFAULT_SEED: u64 = 0;
+/// Default worker threads: 0, one per core (the CLI's `--threads` default).
+pub const DEFAULT_THREADS: usize = 0;
+/// Default wall-clock limit of a re-plan (the CLI's `replan --time-limit` default).
+pub const DEFAULT_REPLAN_TIME_LIMIT: Duration = Duration::from_secs(1);
+
+/// What every run shares (solve and re-plan): the seed, the threads, the stopping
+/// rules (time, iterations, no improvement, cancel) and the bound's share of the time.
+/// `RunSettings::default()` is the CLI's defaults; this is the one place they are set.
+/// (`Solver::new` has engine defaults of its own, 1 thread and 10 s; the pipeline sets
+/// every one of them from here, so they never apply to a pipeline run.)
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    /// Seed of every random choice ([`DEFAULT_SEED`]).
+    pub seed: u64,
+    /// Worker threads, 0: one per core ([`DEFAULT_THREADS`]).
+    pub threads: usize,
+    /// Wall-clock limit of the whole run, bound included. `None`: the run's default
+    /// ([`DEFAULT_TIME_LIMIT`] for a solve, [`DEFAULT_REPLAN_TIME_LIMIT`] for a re-plan)
+    /// unless an iteration budget is given, then no limit.
+    pub time_limit: Option<Duration>,
+    /// Iteration budget (per portfolio member for a solve; proposals of the
+    /// improvement for a re-plan). With the seed it makes the result reproducible.
+    pub iterations: Option<u64>,
+    /// Stop after this many iterations without a better schedule.
+    pub no_improvement: Option<u64>,
+    /// Share of the time limit given to the bound (`None`: no bound, no gap;
+    /// [`DEFAULT_BOUND_SHARE`]).
+    pub bound_share: Option<f64>,
+    /// A cancel button: the run stops at its next check and returns its best schedule.
+    pub cancel: CancelToken,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        RunSettings {
+            seed: DEFAULT_SEED,
+            threads: DEFAULT_THREADS,
+            time_limit: None,
+            iterations: None,
+            no_improvement: None,
+            bound_share: Some(DEFAULT_BOUND_SHARE),
+            cancel: CancelToken::new(),
+        }
+    }
+}
+
+impl RunSettings {
+    /// The time limit a run uses, given the run's default.
+    pub fn effective_time_limit(&self, default: Duration) -> Option<Duration> {
+        match (self.time_limit, self.iterations) {
+            (Some(t), _) => Some(t),
+            (None, Some(_)) => None,
+            (None, None) => Some(default),
+        }
+    }
+
+    /// Usage errors: a zero time limit, a bound share outside `[0, 1)`.
+    pub fn check(&self) -> Result<(), String> {
+        if self.time_limit.is_some_and(|t| t.is_zero()) {
+            return Err("the time limit must be positive".into());
+        }
+        if let Some(share) = self.bound_share {
+            if !(0.0..1.0).contains(&share) {
+                return Err(format!("the bound share must be in [0, 1), got {share}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The stopping rules as one rule: the deadline (when given), the iteration
+    /// budget, no improvement and the cancel button, whichever comes first.
+    pub fn stop_rule(&self, deadline: Option<Instant>) -> AnyOf {
+        let mut rule = AnyOf::default().with(Cancelled(self.cancel.clone()));
+        if let Some(d) = deadline {
+            rule = rule.with(Deadline(d));
+        }
+        if let Some(n) = self.iterations {
+            rule = rule.with(IterationBudget(n));
+        }
+        if let Some(n) = self.no_improvement {
+            rule = rule.with(NoImprovement(n));
+        }
+        rule
+    }
+}
+
+/// What the bound stage found.
+#[derive(Debug, Clone, Default)]
+pub struct BoundStage {
+    /// A proven upper bound.
+    pub bound: Option<f64>,
+    /// The method that gave it.
+    pub method: Option<String>,
+    /// Why there is none, when the bound failed (the run goes on without a gap).
+    pub warning: Option<String>,
+    /// The exact path's optimal schedule, when it proved one.
+    pub optimal: Option<Schedule>,
+}
+
+/// The bound stage of every run: a proven bound of `inst` within `budget` (the
+/// schedule `hint`'s prices warm-start it). `Err` only when the bound proves that no
+/// schedule keeps every hard rule.
+pub fn bound_stage(
+    inst: &Instance,
+    budget: Duration,
+    hint: Option<&Schedule>,
+) -> Result<BoundStage, PipelineError> {
+    match compute_bound_with_hint(
+        inst,
+        &BoundOptions {
+            time_limit: budget,
+            ..BoundOptions::default()
+        },
+        hint,
+    ) {
+        Ok(b) => Ok(BoundStage {
+            bound: Some(b.bound),
+            method: Some(b.method),
+            warning: None,
+            optimal: if b.proven_optimal { b.schedule } else { None },
+        }),
+        Err(BoundError::Infeasible) => Err(PipelineError::Infeasible),
+        Err(e) => Ok(BoundStage {
+            warning: Some(format!("no bound ({e}); the gap is not reported")),
+            ..BoundStage::default()
+        }),
+    }
+}
+
+/// A configured run of the whole pipeline on one instance, with
+/// [`RunSettings::default()`] (the CLI's defaults) unless told otherwise.
 pub struct Pipeline<'a> {
     inst: &'a Instance,
-    seed: u64,
-    threads: usize,
-    time_limit: Option<Duration>,
-    iterations: Option<u64>,
-    no_improvement: Option<u64>,
-    bound_share: Option<f64>,
+    settings: RunSettings,
     warm: Option<&'a Schedule>,
-    cancel: CancelToken,
     progress: Option<ProgressFn<'a>>,
     notice: Option<NoticeFn<'a>>,
 }
@@ -120,54 +252,52 @@ impl<'a> Pipeline<'a> {
     pub fn new(inst: &'a Instance) -> Pipeline<'a> {
         Pipeline {
             inst,
-            seed: 0,
-            threads: 0,
-            time_limit: None,
-            iterations: None,
-            no_improvement: None,
-            bound_share: Some(DEFAULT_BOUND_SHARE),
+            settings: RunSettings::default(),
             warm: None,
-            cancel: CancelToken::new(),
             progress: None,
             notice: None,
         }
     }
 
-    /// Seed of every random choice (default 0).
+    /// Replaces every setting.
+    pub fn settings(mut self, settings: RunSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// Seed of every random choice (see [`RunSettings::seed`]).
     pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
+        self.settings.seed = seed;
         self
     }
 
-    /// Worker threads (default 0: one per core).
+    /// Worker threads (see [`RunSettings::threads`]).
     pub fn threads(mut self, threads: usize) -> Self {
-        self.threads = threads;
+        self.settings.threads = threads;
         self
     }
 
-    /// Wall-clock limit of the whole run, bound included (default: 60 s unless an
-    /// iteration budget is given, then none).
+    /// Wall-clock limit (see [`RunSettings::time_limit`]).
     pub fn time_limit(mut self, limit: Option<Duration>) -> Self {
-        self.time_limit = limit;
+        self.settings.time_limit = limit;
         self
     }
 
-    /// Iteration budget per portfolio member (with the seed, it makes the schedule
-    /// reproducible whatever the thread count).
+    /// Iteration budget (see [`RunSettings::iterations`]).
     pub fn iterations(mut self, n: Option<u64>) -> Self {
-        self.iterations = n;
+        self.settings.iterations = n;
         self
     }
 
     /// Stop after this many iterations without a better schedule.
     pub fn no_improvement(mut self, n: Option<u64>) -> Self {
-        self.no_improvement = n;
+        self.settings.no_improvement = n;
         self
     }
 
     /// Share of the time limit given to the bound (`None`: no bound, no gap).
     pub fn bound_share(mut self, share: Option<f64>) -> Self {
-        self.bound_share = share;
+        self.settings.bound_share = share;
         self
     }
 
@@ -179,7 +309,7 @@ impl<'a> Pipeline<'a> {
 
     /// A cancel button, passed to the search.
     pub fn cancel_token(mut self, token: CancelToken) -> Self {
-        self.cancel = token;
+        self.settings.cancel = token;
         self
     }
 
@@ -197,11 +327,7 @@ impl<'a> Pipeline<'a> {
 
     /// The time limit the run will use.
     pub fn effective_time_limit(&self) -> Option<Duration> {
-        match (self.time_limit, self.iterations) {
-            (Some(t), _) => Some(t),
-            (None, Some(_)) => None,
-            (None, None) => Some(DEFAULT_TIME_LIMIT),
-        }
+        self.settings.effective_time_limit(DEFAULT_TIME_LIMIT)
     }
 
     fn notice(&mut self, text: &str) {
@@ -213,31 +339,14 @@ impl<'a> Pipeline<'a> {
     /// Runs baseline, bound, search and the evaluator's re-score.
     pub fn run(mut self) -> Result<PipelineOutcome, PipelineError> {
         let time_limit = self.effective_time_limit();
-        if let Some(t) = self.time_limit {
-            if t.is_zero() {
-                return Err(PipelineError::Settings(
-                    "the time limit must be positive".into(),
-                ));
-            }
-        }
-        if let Some(share) = self.bound_share {
-            if !(0.0..1.0).contains(&share) {
-                return Err(PipelineError::Settings(format!(
-                    "the bound share must be in [0, 1), got {share}"
-                )));
-            }
-        }
+        self.settings.check().map_err(PipelineError::Settings)?;
         let started = Instant::now();
         let mut timings = Timings::default();
         let base_schedule = baseline(self.inst);
         timings.baseline_ms = started.elapsed().as_millis() as u64;
 
-        let mut bound = None;
-        let mut bound_method = None;
-        let mut bound_warning = None;
-        // The exact path's optimal schedule, when the bound stage proved one.
-        let mut exact_schedule = None;
-        if let Some(share) = self.bound_share {
+        let mut stage = BoundStage::default();
+        if let Some(share) = self.settings.bound_share {
             // Part of the budget goes to the bound, first, so that the search keeps
             // every core afterwards.
             // Small instances: the bound stage is the exact path (crate::exact), which
@@ -256,26 +365,16 @@ impl<'a> Pipeline<'a> {
             ));
             let t0 = Instant::now();
             // The baseline is the bound's price hint.
-            match compute_bound_with_hint(
-                self.inst,
-                &BoundOptions {
-                    time_limit: budget,
-                    ..BoundOptions::default()
-                },
-                Some(&base_schedule),
-            ) {
-                Ok(b) => {
-                    bound = Some(b.bound);
-                    bound_method = Some(b.method);
-                    if b.proven_optimal {
-                        exact_schedule = b.schedule;
-                    }
-                }
-                Err(BoundError::Infeasible) => return Err(PipelineError::Infeasible),
-                Err(e) => bound_warning = Some(format!("no bound ({e}); the gap is not reported")),
-            }
+            stage = bound_stage(self.inst, budget, Some(&base_schedule))?;
             timings.bound_ms = t0.elapsed().as_millis() as u64;
         }
+        let BoundStage {
+            bound,
+            method: bound_method,
+            warning: bound_warning,
+            optimal: exact_schedule,
+        } = stage;
+        let mut bound = bound;
         if let Some(w) = bound_warning.clone() {
             self.notice(&w);
         }
@@ -289,16 +388,16 @@ impl<'a> Pipeline<'a> {
         };
         let t0 = Instant::now();
         let mut solver = Solver::new(self.inst)
-            .seed(self.seed)
-            .threads(self.threads)
+            .seed(self.settings.seed)
+            .threads(self.settings.threads)
             .time_limit(search_limit)
             .bound(bound)
-            .cancel_token(self.cancel.clone())
+            .cancel_token(self.settings.cancel.clone())
             .full_assert_every(0);
-        if let Some(n) = self.iterations {
+        if let Some(n) = self.settings.iterations {
             solver = solver.iterations(n);
         }
-        if let Some(n) = self.no_improvement {
+        if let Some(n) = self.settings.no_improvement {
             solver = solver.no_improvement(n);
         }
         if let Some(w) = self.warm {

@@ -3,6 +3,8 @@
 //! event. [`evaluate_replan`] is the referee of a re-plan: it checks every rule of
 //! section 4 on the updated instance with the two exceptions, then these three rules.
 
+use std::sync::Arc;
+
 use super::evaluate::Evaluation;
 use super::format::ScheduleInput;
 use super::kpi::kpis;
@@ -41,8 +43,9 @@ impl TeamRange {
 pub struct ReplanRules {
     /// Slots before `now` are history.
     pub now: Slot,
-    /// The schedule being re-planned.
-    pub previous: Schedule,
+    /// The schedule being re-planned (shared: a warm re-planner hands its plan over
+    /// without a copy).
+    pub previous: Arc<Schedule>,
     /// `dispatched` ranges: `null` there, and only there (besides history).
     pub dispatched: Vec<TeamRange>,
     /// `unavailable` ranges (their team-slots are not counted as changes).
