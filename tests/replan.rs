@@ -374,3 +374,176 @@ fn the_cli_replans_and_the_evaluator_judges_the_replan() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("location_kind"));
     let _ = Shift::NULL;
 }
+
+/// A previous plan of `small` and a dispatch at slot 20 written to `dir`: (instance
+/// path, previous, events).
+fn cli_inputs(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (inst, plan) = small();
+    let prev = dir.join("plan.json");
+    write_schedule_file(&prev, &to_schedule_file(&inst, &plan, None)).unwrap();
+    let now = 20;
+    let (k, _, end) = working(&inst, &plan, TeamKind::Mobile, now)[0];
+    let json = events_json(
+        &inst,
+        now,
+        &[format!(
+            r#"{{"type":"dispatched","team":"{}","from":{now},"to":{}}}"#,
+            inst.teams()[k].id,
+            end.min(now + 2)
+        )],
+        None,
+    );
+    let events = dir.join("events.json");
+    std::fs::write(&events, json).unwrap();
+    (prev, events)
+}
+
+fn replan_cmd(prev: &std::path::Path, events: &std::path::Path, out: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_patrolplan"));
+    cmd.args(["replan", SMALL])
+        .arg(prev)
+        .arg("--events")
+        .arg(events)
+        .arg("--out")
+        .arg(out);
+    cmd
+}
+
+fn judged_feasible(
+    prev: &std::path::Path,
+    events: &std::path::Path,
+    new: &std::path::Path,
+) -> bool {
+    Command::new(env!("CARGO_BIN_EXE_patrolplan"))
+        .args(["evaluate", SMALL])
+        .arg(new)
+        .arg("--events")
+        .arg(events)
+        .arg("--previous")
+        .arg(prev)
+        .output()
+        .unwrap()
+        .status
+        .code()
+        == Some(0)
+}
+
+/// The CLI's re-plan with an iteration budget and a seed is reproducible, and the
+/// summary reports the improvement's counters.
+#[test]
+fn the_cli_replan_with_iterations_is_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let (prev, events) = cli_inputs(dir.path());
+    let mut teams = Vec::new();
+    for i in 0..2 {
+        let new = dir.path().join(format!("new{i}.json"));
+        let out = replan_cmd(&prev, &events, &new)
+            .args(["--iterations", "20000", "--seed", "4", "--no-bound"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(judged_feasible(&prev, &events, &new));
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&new).unwrap()).unwrap();
+        assert_eq!(v["summary"]["solver"]["iterations"], 20_000);
+        teams.push(v["teams"].clone());
+    }
+    assert_eq!(teams[0], teams[1]);
+}
+
+/// SIGINT and SIGTERM stop the re-optimisation; the best re-plan found is written and
+/// judged feasible.
+#[cfg(unix)]
+#[test]
+fn a_signal_stops_the_replan_which_writes_its_best_replan() {
+    let dir = tempfile::tempdir().unwrap();
+    let (prev, events) = cli_inputs(dir.path());
+    for signal in ["INT", "TERM"] {
+        let new = dir.path().join(format!("new-{signal}.json"));
+        let mut child = replan_cmd(&prev, &events, &new)
+            .args(["--time-limit", "60", "--no-bound"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1000));
+        let sent = std::time::Instant::now();
+        let kill = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let status = child.wait().unwrap();
+        let mut err = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+        assert_eq!(status.code(), Some(0), "{signal}: {err}");
+        assert!(sent.elapsed() < std::time::Duration::from_secs(20));
+        assert!(judged_feasible(&prev, &events, &new), "{signal}");
+    }
+}
+
+/// A closed stdout is not a panic: the re-plan is written and the exit code is 0.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_does_not_stop_the_replan() {
+    let dir = tempfile::tempdir().unwrap();
+    let (prev, events) = cli_inputs(dir.path());
+    let new = dir.path().join("new.json");
+    let script = format!(
+        "{{ sleep 0.3; exec '{}' replan '{SMALL}' '{}' --events '{}' --out '{}' --time-limit 0.2 --no-bound; }} | (exec 0<&-; sleep 0.1); exit ${{PIPESTATUS[0]}}",
+        env!("CARGO_BIN_EXE_patrolplan"),
+        prev.display(),
+        events.display(),
+        new.display()
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(judged_feasible(&prev, &events, &new));
+}
+
+/// The instance is loaded through the memory estimate: a limit it does not fit is
+/// exit 2 with the estimate; bad events leave an existing output file as it was.
+#[test]
+fn the_replan_respects_max_memory_and_leaves_the_output_alone_on_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let (prev, events) = cli_inputs(dir.path());
+    let new = dir.path().join("new.json");
+    std::fs::write(&new, "keep me").unwrap();
+    let out = replan_cmd(&prev, &events, &new)
+        .args(["--max-memory", "1K", "--no-bound"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("needs about"), "{err}");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"format":"patrolplan.events.v1","instance":"small-2days-seed1","now":20,"events":[{"type":"dispatched","team":"NOPE","from":20,"to":21}]}"#,
+    )
+    .unwrap();
+    let out = replan_cmd(&prev, &bad, &new)
+        .args(["--no-bound"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("events[0].team"), "{err}");
+    assert_eq!(std::fs::read_to_string(&new).unwrap(), "keep me");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".patrolplan-"))
+        .collect();
+    assert!(left.is_empty(), "no temporary file is left");
+}

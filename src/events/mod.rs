@@ -261,9 +261,9 @@ pub fn parse_events(
             at_path.push(i);
         }
     }
-    if rd.problems.is_empty() {
-        check_contradictions(&mut rd, &events, &at_path, previous);
-    }
+    // Contradictions among the events that read cleanly, so that every problem is
+    // listed at once.
+    check_contradictions(&mut rd, &events, &at_path, previous);
     if rd.problems.is_empty() {
         Ok(Events {
             now: now.expect("checked"),

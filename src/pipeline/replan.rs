@@ -10,7 +10,7 @@ use super::{bound_stage, RunSettings, DEFAULT_REPLAN_TIME_LIMIT};
 use crate::events::{Event, Events};
 use crate::model::Instance;
 use crate::replan::{ImproveStats, ReplanError, WarmPlan};
-use crate::schedule::{evaluate_replan_schedule, ObjectiveParts, Schedule};
+use crate::schedule::{evaluate_replan_schedule, Cell, ObjectiveParts, Schedule};
 
 /// What [`Replanner::apply`] returns.
 #[derive(Debug, Clone)]
@@ -147,6 +147,16 @@ impl Replanner {
                     )));
                 }
                 Ok(())
+            },
+            || {
+                // A dispatch, or a drop-out where the team works, makes the old plan
+                // infeasible without asking the evaluator.
+                let off = |u: &crate::schedule::TeamRange| {
+                    (u.from..u.to).all(|s| rules.previous.cell(u.team, s) == Cell::Off)
+                };
+                rules.dispatched.is_empty()
+                    && rules.unavailable.iter().all(off)
+                    && evaluate_replan_schedule(&updated, &rules.previous, &rules).feasible
             },
         )?;
         let mut bound = None;

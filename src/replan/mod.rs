@@ -94,6 +94,7 @@ impl WarmPlan {
         seed: u64,
         started: Instant,
         check: impl FnOnce(&Schedule, &ObjectiveParts) -> Result<(), ReplanError>,
+        previous_feasible: impl FnOnce() -> bool,
     ) -> Result<EngineOutcome, ReplanError> {
         let now = rules.now.min(self.slots);
         let old_req =
@@ -127,10 +128,24 @@ impl WarmPlan {
                 teams_changed.insert(k);
             }
         }
-        let changes = w.changes;
+        let mut changes = w.changes;
         let mut values = before_values.clone();
         for &s in &slots_changed {
             values[s] = w.plan.slot_value(updated, s, w.cover[s].as_ref());
+        }
+        // The previous plan, where it is still a feasible re-plan, is never beaten from
+        // `now` on: the repair can cost score only where the old plan breaks a rule.
+        let (after, before) = (warm::sum(&values[now..]), warm::sum(&before_values[now..]));
+        if repaired.is_ok()
+            && after.total < before.total - 1e-9 * before.total.abs().max(1.0)
+            && previous_feasible()
+        {
+            w.undo();
+            values = before_values.clone();
+            slots_changed.clear();
+            rows_changed.clear();
+            teams_changed.clear();
+            changes = 0;
         }
         let mut schedule = (**w.plan.schedule()).clone();
         for &k in &rows_changed {

@@ -30,7 +30,8 @@ pub struct ImproveStats {
     pub iterations: u64,
     /// Relocations accepted.
     pub relocations: u64,
-    /// Re-timings accepted (a shift extended, shortened or slid by one slot).
+    /// Re-timings accepted (a shift extended, shortened or slid by one slot, or a new
+    /// shift).
     pub retimes: u64,
 }
 
@@ -596,15 +597,12 @@ impl<'a> Work<'a> {
             if self.is_fixed(k, s) {
                 continue;
             }
-            // What leaving `at` costs is the same for every post it could go to.
-            let loss = cc.loss_remove(k);
             for &p in inst.reach().locations(k) {
                 if p == at || !cc.has_room(p) || !self.hop_fits(k, s, p) {
                     continue;
                 }
                 let d = cc.delta_move(k, p);
-                if best.is_some_and(|(bd, _, _)| d <= bd) && d > -loss {
-                    // Not better than the best so far (and not a tie worth a look).
+                if best.is_some_and(|(bd, _, _)| d <= bd) {
                     continue;
                 }
                 let eps = 1e-9 * (1.0 + d.abs());
@@ -683,7 +681,8 @@ impl<'a> Work<'a> {
             let proposal = match self.plan.rows[k][s] {
                 Cell::At(l) if rng.random_bool(0.7) => self.relocation(k, s, l, &mut rng),
                 Cell::At(_) => self.retime_at_end(k, s, &mut rng),
-                Cell::Off => self.extension(k, s),
+                Cell::Off if rng.random_bool(0.8) => self.extension(k, s),
+                Cell::Off => self.new_shift(k, s, &mut rng),
                 Cell::Null => None,
             };
             let Some(cells) = proposal else { continue };
@@ -710,9 +709,10 @@ impl<'a> Work<'a> {
             }
             let eps = 1e-9 * (1.0 + d.abs());
             if d > eps || (d >= -eps && dc < 0) {
-                if cells.len() > 1 || !matches!(self.plan.rows[k][s], Cell::At(_)) {
-                    stats.retimes += 1;
-                } else if matches!(cells[0].1, Cell::At(_)) {
+                let relocation = cells.len() == 1
+                    && matches!(self.plan.rows[k][s], Cell::At(_))
+                    && matches!(cells[0].1, Cell::At(_));
+                if relocation {
                     stats.relocations += 1;
                 } else {
                     stats.retimes += 1;
@@ -786,6 +786,27 @@ impl<'a> Work<'a> {
             new[x] = c;
         }
         self.row_ok(k, &new).then_some(cells)
+    }
+
+    /// A new shift of team `k` of the shortest allowed length from `s`, at one random
+    /// location it may reach (a reserve called in, a team with work left), when the row
+    /// keeps the shift rules.
+    fn new_shift(&self, k: TeamIdx, s: Slot, rng: &mut ChaCha8Rng) -> Option<Vec<(Slot, Cell)>> {
+        let len = self.inst.rules_of(k).min_shift_slots.max(1);
+        let end = s + len;
+        if end > self.slots {
+            return None;
+        }
+        let row = &self.plan.rows[k];
+        if row[s..end].iter().any(|&c| c != Cell::Off) {
+            return None;
+        }
+        let reach = self.inst.reach().locations(k);
+        let at = Cell::At(reach[rng.random_range(0..reach.len())]);
+        let mut new = row.clone();
+        new[s..end].fill(at);
+        self.row_ok(k, &new)
+            .then(|| (s..end).map(|x| (x, at)).collect())
     }
 
     /// `s` is off next to a run of team `k`: the run lengthened by `s`, at the
