@@ -428,3 +428,49 @@ fn export_usage_and_bad_input_exit_2_and_write_nothing() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to export"));
 }
+
+#[test]
+fn export_and_report_write_failures_exit_1_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let inst = data("tests/data/hand.json");
+    let sched = dir.path().join("s.json");
+    let o = Command::new(bin())
+        .args([
+            "baseline".as_ref(),
+            inst.as_os_str(),
+            "--out".as_ref(),
+            sched.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let missing = dir.path().join("no-such-dir");
+    for (cmd, flag, name) in [
+        ("export", "--geojson", "x.geojson"),
+        ("report", "--out", "x.html"),
+    ] {
+        let target = missing.join(name);
+        let o = Command::new(bin())
+            .args([
+                cmd.as_ref(),
+                inst.as_os_str(),
+                sched.as_os_str(),
+                flag.as_ref(),
+                target.as_os_str(),
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {err}");
+        assert!(
+            err.contains("cannot write") && err.contains(name),
+            "{cmd}: {err}"
+        );
+        assert!(!missing.exists());
+    }
+}

@@ -40,7 +40,7 @@ pub fn run(args: BaselineArgs) -> CommandResult {
     });
     let file = to_schedule_file(&instance, &schedule, Some(summary));
     write_file(&args.out, schedule_file_json(&file).as_bytes())?;
-    eprintln!(
+    tell!(
         "baseline written to {}: objective {:.4} ({}, {} breach(es))",
         args.out.display(),
         eval.objective.total,

@@ -94,7 +94,7 @@ fn bad_input(e: BuildError) -> Failure {
 
 fn print_fit(fit: &IncidentFit, file: &str) {
     for line in fit.tally.lines(file) {
-        eprintln!("{line}");
+        tell!("{line}");
     }
     let r = &fit.report;
     let how = if r.folds > 0 {
@@ -108,9 +108,10 @@ fn print_fit(fit: &IncidentFit, file: &str) {
             r.weeks
         )
     };
-    eprintln!(
+    tell!(
         "risk: kappa_space {}, kappa_time {} ({how})",
-        r.kappa_space, r.kappa_time
+        r.kappa_space,
+        r.kappa_time
     );
 }
 
@@ -152,7 +153,7 @@ pub fn run(args: BuildArgs) -> CommandResult {
         .map_err(bad_input)?;
         match check(&land, &placed, args.holdout_weeks) {
             Ok((report, _)) => eprint!("{}", report.table()),
-            Err(e) => eprintln!("risk check skipped: {e}"),
+            Err(e) => tell!("risk check skipped: {e}"),
         }
     }
     let json = to_json(&built.file, false);
@@ -178,7 +179,7 @@ pub fn run_risk(args: RiskArgs) -> CommandResult {
     let (land, placed, tally) =
         read_for_check(&args.regions, &args.incidents, &args.start).map_err(bad_input)?;
     for line in tally.lines(&args.incidents.display().to_string()) {
-        eprintln!("{line}");
+        tell!("{line}");
     }
     let (report, _) =
         check(&land, &placed, args.holdout_weeks).map_err(|e| Failure::BadInput(e.into()))?;

@@ -4,13 +4,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 
+use super::output::write_file;
 use super::report::load;
 use super::{CommandResult, Failure};
 use crate::report::export::{geojson, roster_csv, slots_csv};
-use crate::report::write_atomic;
 use crate::schedule::evaluate_input_detailed;
 
 /// Arguments of `export`.
@@ -54,8 +53,8 @@ pub fn run(args: ExportArgs) -> CommandResult {
         outputs.push((path.clone(), slots_csv(inst, input)?));
     }
     for (path, bytes) in &outputs {
-        write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
+        write_file(path, bytes)?;
+        tell!("wrote {} ({} bytes)", path.display(), bytes.len());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -59,7 +59,7 @@ pub fn check_solve(
             with_bound: true,
         };
         if let Err(e) = check_instance(inst, &with_bound, limit) {
-            eprintln!(
+            tell!(
                 "warning: the upper bound would need about {}, more than the limit of {}; it is skipped (no gap is reported)",
                 human(e.needed),
                 human(limit)

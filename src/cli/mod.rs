@@ -15,6 +15,14 @@ macro_rules! say_raw {
     }};
 }
 
+/// `eprintln!` that a closed stderr does not turn into a panic (see [`output`]): a
+/// message nobody can read is dropped, and the command's exit code still tells.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        $crate::cli::output::print_stderr(&format!("{}\n", format_args!($($arg)*)));
+    }};
+}
+
 mod baseline;
 mod bound;
 mod build;

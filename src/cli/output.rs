@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::Failure;
-use crate::report::write_atomic;
+use crate::model::write_atomic;
 
 /// Writes `bytes` to `path` atomically (temporary file beside it, then rename). A
 /// failure is [`Failure::Unwanted`] (exit 1) that names the path and says why in plain
@@ -51,4 +51,10 @@ fn plain_cause(path: &Path, e: &io::Error) -> String {
 pub fn print_stdout(text: &str) {
     let mut out = io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Prints to stderr; a closed stderr is not an error (see [`print_stdout`]).
+pub fn print_stderr(text: &str) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }

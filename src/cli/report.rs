@@ -15,7 +15,6 @@ use crate::report::explain::{
     explain as explain_cell, parse_target, render_text, uncovered_slots_of,
 };
 use crate::report::html::{render, BoundInfo, ReportInput};
-use crate::report::write_atomic;
 use crate::report::Clock;
 use crate::schedule::{
     evaluate, evaluate_input_detailed, parse_schedule_file, resolve_schedule_file, ScheduleInput,
@@ -112,7 +111,7 @@ pub fn run(args: ReportArgs) -> CommandResult {
                     ),
                 }),
                 Err(e) => {
-                    eprintln!("note: no bound: {e}");
+                    tell!("note: no bound: {e}");
                     None
                 }
             }
@@ -129,9 +128,8 @@ pub fn run(args: ReportArgs) -> CommandResult {
         summary_total,
         top: args.top,
     });
-    write_atomic(&args.out, html.as_bytes())
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
-    eprintln!(
+    super::output::write_file(&args.out, html.as_bytes())?;
+    tell!(
         "wrote {} ({} bytes); schedule {} with {} breach(es)",
         args.out.display(),
         html.len(),

@@ -107,7 +107,7 @@ pub fn run(args: SolveArgs) -> CommandResult {
         })
         .on_notice(|text| {
             if !quiet || text.starts_with("no bound") {
-                eprintln!("{text}");
+                tell!("{text}");
             }
         })
         .on_progress(|p| {

@@ -68,9 +68,9 @@ pub fn run(args: ValidateArgs) -> CommandResult {
             if args.json {
                 say!("{}", serde_json::to_string_pretty(&problems)?);
             } else {
-                eprintln!("{}: {} problem(s)", args.instance.display(), problems.len());
+                tell!("{}: {} problem(s)", args.instance.display(), problems.len());
                 for p in &problems {
-                    eprintln!("  {p}");
+                    tell!("  {p}");
                 }
             }
             Ok(ExitCode::from(2))

@@ -1,5 +1,6 @@
 //! The instance model: file types, validation, and the immutable validated [`Instance`].
 
+pub mod atomic;
 pub mod instance;
 pub mod memory;
 pub mod problem;
@@ -8,6 +9,7 @@ pub mod validate;
 
 use std::path::Path;
 
+pub use atomic::write_atomic;
 pub use instance::*;
 pub use problem::{Problem, CODES};
 pub use raw::InstanceFile;

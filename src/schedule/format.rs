@@ -17,8 +17,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::plan::{Schedule, Shift};
+use crate::model::write_atomic;
 use crate::model::{Instance, Slot, TeamIdx, TeamKind};
-use crate::report::write_atomic;
 
 /// The exact value of the `format` field of a schedule file.
 pub const SCHEDULE_FORMAT: &str = "patrolplan.schedule.v1";
