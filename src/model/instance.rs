@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use geo::{MultiPolygon, Point};
 
-use crate::geo::{Node, Reach, TravelModel};
+use super::reach::Reach;
+use crate::geo::{Node, TravelModel};
 use crate::model::raw::InstanceFile;
 pub use crate::model::raw::TeamKind;
 use crate::model::InstanceError;

@@ -5,6 +5,7 @@ pub mod instance;
 pub mod memory;
 pub mod problem;
 pub mod raw;
+pub mod reach;
 pub mod validate;
 
 use std::path::Path;

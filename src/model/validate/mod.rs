@@ -22,8 +22,8 @@ pub(crate) use checker::as_count as checker_count;
 use super::instance::*;
 use super::problem::{Problem, Problems};
 use super::raw::*;
-use crate::geo::reach::MAX_RELATION_ENTRIES;
-use crate::geo::{Node, Reach};
+use crate::geo::Node;
+use crate::model::reach::{Reach, MAX_RELATION_ENTRIES};
 
 /// Most slots in a horizon (two weeks of minutes).
 pub const MAX_SLOTS: u64 = 20_160;

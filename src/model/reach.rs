@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use rstar::{primitives::GeomWithData, RTree};
 
-use super::point::{chord_for_km, to_xyz_km};
-use super::travel::{Node, TravelModel};
-use crate::model::instance::{Objective, ShiftRules, Team, TeamKind};
+use super::instance::{Objective, ShiftRules, Team, TeamKind};
+use crate::geo::point::{chord_for_km, to_xyz_km};
+use crate::geo::travel::{Node, TravelModel};
 
 type Indexed = GeomWithData<[f64; 3], u32>;
 
