@@ -131,9 +131,12 @@ fn benches(c: &mut Criterion) {
     let cold_eval = evaluate_replan_schedule(&updated, &cold, &rules);
     let (cold_changes, cold_teams) = count_changes(&updated, &rules, &cold);
     println!(
-        "full re-plan from slot {now}, 1 s: {} changes in {} teams, objective from now on {:.3} (old plan {:.3}); cold solve 1 s: {} changes in {} teams, objective from now on {:.3}, {} section 9 breaches",
+        "full re-plan from slot {now}, 1 s: {} changes in {} teams ({} relocations, {} re-timings accepted in {} proposals), objective from now on {:.3} (old plan {:.3}); cold solve 1 s: {} changes in {} teams, objective from now on {:.3}, {} section 9 breaches",
         full.changes,
         full.changed_teams.len(),
+        full.improve.relocations,
+        full.improve.retimes,
+        full.improve.iterations,
         full.objective_after.total,
         full.objective_before.total,
         cold_changes,

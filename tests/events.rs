@@ -99,6 +99,10 @@ fn every_problem_is_reported_with_its_path() {
     for p in &paths {
         assert!(got.contains(p), "{p} missing in {got:?}");
     }
+    // The contradictions among the events that read cleanly are listed with the rest:
+    // the pin over a dispatch, the dispatch outside a shift.
+    assert!(got.contains(&"events[5]"), "{got:?}");
+    assert!(got.contains(&"events[6]"), "{got:?}");
 
     // Once the field problems are fixed, the contradictions are reported: a pin over a
     // dispatch, a dispatch outside a shift, a dispatch over an unavailable range.

@@ -15,16 +15,22 @@ use patrolplan::{Replan, Replanner, RunSettings};
 
 const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/small.json");
 
+/// `small` and a plan of it, solved once for every test of this binary.
 fn small() -> (Instance, Schedule) {
-    let inst = load_instance(SMALL).unwrap();
-    let plan = Solver::new(&inst)
-        .seed(3)
-        .iterations(20_000)
-        .threads(1)
-        .solve()
-        .unwrap()
-        .schedule;
-    (inst, plan)
+    static SOLVED: std::sync::OnceLock<(Instance, Schedule)> = std::sync::OnceLock::new();
+    SOLVED
+        .get_or_init(|| {
+            let inst = load_instance(SMALL).unwrap();
+            let plan = Solver::new(&inst)
+                .seed(3)
+                .iterations(20_000)
+                .threads(1)
+                .solve()
+                .unwrap()
+                .schedule;
+            (inst, plan)
+        })
+        .clone()
 }
 
 fn options() -> RunSettings {

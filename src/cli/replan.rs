@@ -193,3 +193,39 @@ pub fn run(args: ReplanArgs) -> CommandResult {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: ReplanArgs,
+    }
+
+    /// The CLI's defaults are the library `Replanner`'s (`RunSettings::default()`, 1 s).
+    #[test]
+    fn the_cli_defaults_are_the_library_defaults() {
+        let a = Cli::parse_from([
+            "replan", "i.json", "s.json", "--events", "e.json", "--out", "o.json",
+        ])
+        .args;
+        let lib = RunSettings::default();
+        assert_eq!(a.seed, lib.seed);
+        assert_eq!(Some(a.bound_share), lib.bound_share);
+        assert_eq!(
+            (a.time_limit, a.iterations, a.no_improvement),
+            (None, None, None)
+        );
+        assert_eq!(
+            (lib.time_limit, lib.iterations, lib.no_improvement),
+            (None, None, None)
+        );
+        assert_eq!(
+            lib.effective_time_limit(crate::pipeline::DEFAULT_REPLAN_TIME_LIMIT),
+            Some(Duration::from_secs(1))
+        );
+    }
+}

@@ -189,3 +189,31 @@ fn print_table(out: &PipelineOutcome) {
     let rows = comparison_rows(&out.objective, &out.kpis, base, bk);
     say_raw!("{}", render_comparison(&rows, "solver", "baseline"));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: SolveArgs,
+    }
+
+    /// The CLI's defaults are the library's (`RunSettings::default()`).
+    #[test]
+    fn the_cli_defaults_are_the_library_defaults() {
+        let a = Cli::parse_from(["solve", "i.json", "--out", "o.json"]).args;
+        let lib = RunSettings::default();
+        assert_eq!(a.seed, lib.seed);
+        assert_eq!(a.threads, lib.threads);
+        assert_eq!(Some(a.bound_share), lib.bound_share);
+        assert_eq!(a.time_limit, None);
+        assert_eq!(lib.time_limit, None);
+        assert_eq!(
+            lib.effective_time_limit(crate::pipeline::DEFAULT_TIME_LIMIT),
+            Some(Duration::from_secs(60))
+        );
+    }
+}

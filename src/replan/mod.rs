@@ -177,3 +177,128 @@ impl WarmPlan {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::parse_events;
+    use crate::model::TeamKind;
+    use crate::schedule::{count_changes, objective_from, Cell};
+    use crate::search::stop::IterationBudget;
+    use crate::Solver;
+
+    fn tiny() -> (Instance, Schedule) {
+        let inst = Instance::from_json(include_str!("../../data/tiny.json")).expect("valid");
+        let plan = Solver::new(&inst)
+            .seed(2)
+            .iterations(2_000)
+            .threads(1)
+            .solve()
+            .expect("tiny is feasible")
+            .schedule;
+        (inst, plan)
+    }
+
+    fn no_events(inst: &Instance, plan: &Schedule, now: usize) -> ReplanRules {
+        let json = format!(
+            r#"{{"format":"patrolplan.events.v1","instance":"{}","now":{now},"events":[]}}"#,
+            inst.name()
+        );
+        parse_events(&json, inst, plan)
+            .expect("valid")
+            .rules(plan.clone())
+    }
+
+    /// Random cell changes through `Work::set`, then `undo`: counts, rows and the
+    /// change count as before; and the per-slot objective of the changed plan agrees
+    /// with the evaluator's.
+    #[test]
+    fn set_keeps_the_counts_and_undo_restores_them() {
+        let (inst, plan) = tiny();
+        let rules = no_events(&inst, &plan, 3);
+        let mut warm = WarmPlan::new(&inst, plan.clone());
+        let fresh = warm.clone();
+        let total = objective_from(&inst, &plan, 0).total;
+        assert!((warm.objective_from(0).total - total).abs() <= 1e-9 * total.max(1.0));
+        let mut w = Work::new(&inst, &rules, &mut warm);
+        let mut x = 12345u64;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        for _ in 0..300 {
+            let k = next(inst.teams().len());
+            let s = 3 + next(inst.slots() - 3);
+            let locs = inst.reach().locations(k);
+            let c = if locs.is_empty() || next(3) == 0 {
+                Cell::Off
+            } else {
+                Cell::At(locs[next(locs.len())])
+            };
+            if inst.teams()[k].kind == TeamKind::Mobile {
+                w.cover(s);
+            }
+            w.set(k, s, c);
+        }
+        // The changed plan scored per slot, against the evaluator.
+        let mut changed = Schedule::empty(&inst);
+        for k in 0..inst.teams().len() {
+            changed.set_row(k, &w.plan.rows[k]);
+        }
+        let by_slot: f64 = (0..inst.slots())
+            .map(|s| w.plan.slot_value(&inst, s, w.cover[s].as_ref()).total)
+            .sum();
+        let referee = objective_from(&inst, &changed, 0).total;
+        assert!(
+            (by_slot - referee).abs() <= 1e-9 * referee.max(1.0),
+            "{by_slot} {referee}"
+        );
+        let rules2 = ReplanRules {
+            previous: Arc::new(plan.clone()),
+            ..rules.clone()
+        };
+        assert_eq!(w.changes, count_changes(&inst, &rules2, &changed).0);
+        w.undo();
+        drop(w);
+        assert_eq!(warm.rows, fresh.rows);
+        assert_eq!(warm.patrols, fresh.patrols);
+        assert_eq!(warm.pros, fresh.pros);
+        assert_eq!(warm.vols, fresh.vols);
+        for (a, b) in warm.presence.iter().zip(&fresh.presence) {
+            assert!((a - b).abs() <= 1e-9);
+        }
+    }
+
+    /// With an iteration budget the improvement is reproducible, never lowers the
+    /// objective from now on with no events, and its numbers are the evaluator's.
+    #[test]
+    fn the_improvement_is_reproducible_and_never_worse() {
+        let (inst, plan) = tiny();
+        let rules = no_events(&inst, &plan, 5);
+        let run = || {
+            let mut warm = WarmPlan::new(&inst, plan.clone());
+            warm.replan(
+                &inst,
+                &rules,
+                false,
+                &IterationBudget(20_000),
+                9,
+                Instant::now(),
+                |_, _| Ok(()),
+                || false,
+            )
+            .expect("no events: feasible")
+        };
+        let (a, b) = (run(), run());
+        assert_eq!(a.schedule, b.schedule);
+        assert_eq!(a.improve.iterations, 20_000);
+        assert!(a.objective_after.total >= a.objective_before.total - 1e-9);
+        let after = objective_from(&inst, &a.schedule, 5).total;
+        assert!((after - a.objective_after.total).abs() <= 1e-9 * after.max(1.0));
+        assert_eq!(a.changes, count_changes(&inst, &rules, &a.schedule).0);
+        let eval = crate::schedule::evaluate_replan_schedule(&inst, &a.schedule, &rules);
+        assert!(eval.feasible, "{:?}", eval.violations.first());
+    }
+}

@@ -15,7 +15,7 @@ use crate::schedule::{Cell, ReplanRules, Rule, Violation};
 use crate::search::stop::{Position, StopRule};
 use crate::siting::CoverCounts;
 
-/// Relocations per slot in the move-up after a dispatch.
+/// Relocations per slot and team gone in the move-up after a dispatch.
 pub const MOVE_UP_MOVES: usize = 3;
 /// Repair rounds before giving up.
 const REPAIR_ROUNDS: usize = 8;
@@ -116,7 +116,7 @@ impl<'a> Work<'a> {
         after as isize - before as isize
     }
 
-    fn cover(&mut self, s: Slot) -> &mut CoverCounts<'a> {
+    pub(super) fn cover(&mut self, s: Slot) -> &mut CoverCounts<'a> {
         if self.cover[s].is_none() {
             self.cover[s] = Some(self.plan.cover(self.inst, s));
         }
@@ -565,20 +565,33 @@ impl<'a> Work<'a> {
         true
     }
 
-    /// Step 3: per slot of each dispatch, the best relocations of the other mobile teams.
+    /// Step 3: per slot of each dispatch (and of each drop-out of a mobile team that
+    /// was working), the best relocations of the other mobile teams.
     pub(super) fn move_up(&mut self) -> usize {
         let mut moved = 0;
         let rules = self.rules;
+        let mut gaps: Vec<Slot> = Vec::new();
         for d in &rules.dispatched {
-            for s in d.from..d.to.min(self.slots) {
-                for _ in 0..MOVE_UP_MOVES {
-                    match self.best_mobile_move(s) {
-                        Some((k, p)) => {
-                            self.set(k, s, Cell::At(p));
-                            moved += 1;
-                        }
-                        None => break,
+            gaps.extend(d.from..d.to.min(self.slots));
+        }
+        for u in &rules.unavailable {
+            if self.inst.teams()[u.team].kind == TeamKind::Mobile {
+                gaps.extend(
+                    (u.from..u.to.min(self.slots))
+                        .filter(|&s| matches!(self.prev_cell(u.team, s), Cell::At(_))),
+                );
+            }
+        }
+        // A slot with two teams gone gets the moves twice.
+        gaps.sort_unstable();
+        for s in gaps {
+            for _ in 0..MOVE_UP_MOVES {
+                match self.best_mobile_move(s) {
+                    Some((k, p)) => {
+                        self.set(k, s, Cell::At(p));
+                        moved += 1;
                     }
+                    None => break,
                 }
             }
         }
