@@ -154,7 +154,7 @@ pub fn run(args: ReplanArgs) -> CommandResult {
         }
     };
     if let Some(w) = &replan.bound_warning {
-        eprintln!("{w}");
+        tell!("{w}");
     }
     let updated = replanner.instance();
     let summary = json!({
