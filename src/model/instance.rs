@@ -175,24 +175,14 @@ impl Objective {
 /// instance came from and validates it again (as PyVRP's `ProblemData.replace`).
 #[derive(Debug, Clone)]
 pub struct Instance {
-    name: String,
-    horizon: Horizon,
-    travel: TravelModel,
-    regions: Vec<Region>,
-    posts: Vec<Post>,
-    rules: Vec<ShiftRules>,
-    teams: Vec<Team>,
-    objective: Objective,
-    region_nodes: Vec<Node>,
-    post_nodes: Vec<Node>,
-    weights: Vec<f64>,
-    reach: Reach,
+    parts: InstanceParts,
     /// The file this instance was validated from (shared by clones), for
     /// [`Instance::to_file`] and [`Instance::replace`].
     source: Arc<InstanceFile>,
 }
 
 /// The validated parts of an instance, as [`crate::model::validate`] assembles them.
+#[derive(Debug, Clone)]
 pub(crate) struct InstanceParts {
     pub name: String,
     pub horizon: Horizon,
@@ -202,8 +192,11 @@ pub(crate) struct InstanceParts {
     pub rules: Vec<ShiftRules>,
     pub teams: Vec<Team>,
     pub objective: Objective,
+    /// Travel node of each region.
     pub region_nodes: Vec<Node>,
+    /// Travel node of each post.
     pub post_nodes: Vec<Node>,
+    /// Presence weight of each region-slot.
     pub weights: Vec<f64>,
     pub reach: Reach,
 }
@@ -212,95 +205,67 @@ impl Instance {
     /// Assembles validated parts; only validation calls it, so every `Instance` has been
     /// checked against its source file.
     pub(crate) fn assemble(parts: InstanceParts, source: Arc<InstanceFile>) -> Instance {
-        let InstanceParts {
-            name,
-            horizon,
-            travel,
-            regions,
-            posts,
-            rules,
-            teams,
-            objective,
-            region_nodes,
-            post_nodes,
-            weights,
-            reach,
-        } = parts;
-        Instance {
-            name,
-            horizon,
-            travel,
-            regions,
-            posts,
-            rules,
-            teams,
-            objective,
-            region_nodes,
-            post_nodes,
-            weights,
-            reach,
-            source,
-        }
+        Instance { parts, source }
     }
 
     /// Instance name (schedules must quote it).
     pub fn name(&self) -> &str {
-        &self.name
+        &self.parts.name
     }
 
     /// Planning horizon.
     pub fn horizon(&self) -> &Horizon {
-        &self.horizon
+        &self.parts.horizon
     }
 
     /// Travel model.
     pub fn travel(&self) -> &TravelModel {
-        &self.travel
+        &self.parts.travel
     }
 
     /// Regions, in file order.
     pub fn regions(&self) -> &[Region] {
-        &self.regions
+        &self.parts.regions
     }
 
     /// Posts, in file order.
     pub fn posts(&self) -> &[Post] {
-        &self.posts
+        &self.parts.posts
     }
 
     /// Shift rules, in key order.
     pub fn rules(&self) -> &[ShiftRules] {
-        &self.rules
+        &self.parts.rules
     }
 
     /// Teams, in file order.
     pub fn teams(&self) -> &[Team] {
-        &self.teams
+        &self.parts.teams
     }
 
     /// Objective weights and standards.
     pub fn objective(&self) -> &Objective {
-        &self.objective
+        &self.parts.objective
     }
 
     /// Region nodes for travel, by region index.
     pub fn region_nodes(&self) -> &[Node] {
-        &self.region_nodes
+        &self.parts.region_nodes
     }
 
     /// Post nodes for travel, by post index.
     pub fn post_nodes(&self) -> &[Node] {
-        &self.post_nodes
+        &self.parts.post_nodes
     }
 
     /// Presence weights `w[r,s]`, row-major by region (`r * slots + s`).
     pub fn weights(&self) -> &[f64] {
-        &self.weights
+        &self.parts.weights
     }
 
     /// Precomputed reach, hop and cover relations.
     pub fn reach(&self) -> &Reach {
-        &self.reach
+        &self.parts.reach
     }
 
     /// The file this instance was validated from.
@@ -327,54 +292,60 @@ impl Instance {
 
     /// Number of slots.
     pub fn slots(&self) -> usize {
-        self.horizon.slots
+        self.parts.horizon.slots
     }
 
     /// Presence weight of region `r` in slot `s`.
     pub fn weight(&self, r: RegionIdx, s: Slot) -> f64 {
-        self.weights[r * self.horizon.slots + s]
+        self.parts.weights[r * self.parts.horizon.slots + s]
     }
 
     /// Travel minutes of `team` between two locations of its kind (regions for patrol
     /// teams, posts for mobile teams).
     pub fn hop_minutes(&self, team: TeamIdx, from: usize, to: usize) -> f64 {
-        let t = &self.teams[team];
+        let t = &self.parts.teams[team];
         let nodes = self.nodes(t.kind);
-        self.travel.minutes(t.speed_kmh, &nodes[from], &nodes[to])
+        self.parts
+            .travel
+            .minutes(t.speed_kmh, &nodes[from], &nodes[to])
     }
 
     /// Travel minutes of `team` from its base to a location of its kind.
     pub fn base_minutes(&self, team: TeamIdx, to: usize) -> f64 {
-        let t = &self.teams[team];
-        self.travel
+        let t = &self.parts.teams[team];
+        self.parts
+            .travel
             .minutes(t.speed_kmh, &t.base, &self.nodes(t.kind)[to])
     }
 
     /// Travel minutes of mobile `team` from post `p` to region `r`'s point.
     pub fn post_to_region_minutes(&self, team: TeamIdx, p: PostIdx, r: RegionIdx) -> f64 {
-        let t = &self.teams[team];
-        self.travel
-            .minutes(t.speed_kmh, &self.post_nodes[p], &self.region_nodes[r])
+        let t = &self.parts.teams[team];
+        self.parts.travel.minutes(
+            t.speed_kmh,
+            &self.parts.post_nodes[p],
+            &self.parts.region_nodes[r],
+        )
     }
 
     /// The travel nodes of the locations a team of `kind` stands in.
     pub fn nodes(&self, kind: TeamKind) -> &[Node] {
         match kind {
-            TeamKind::Patrol => &self.region_nodes,
-            TeamKind::Mobile => &self.post_nodes,
+            TeamKind::Patrol => &self.parts.region_nodes,
+            TeamKind::Mobile => &self.parts.post_nodes,
         }
     }
 
     /// The ids of the locations a team of `kind` stands in.
     pub fn location_id(&self, kind: TeamKind, loc: usize) -> &str {
         match kind {
-            TeamKind::Patrol => &self.regions[loc].id,
-            TeamKind::Mobile => &self.posts[loc].id,
+            TeamKind::Patrol => &self.parts.regions[loc].id,
+            TeamKind::Mobile => &self.parts.posts[loc].id,
         }
     }
 
     /// The shift rules of a team.
     pub fn rules_of(&self, team: TeamIdx) -> &ShiftRules {
-        &self.rules[self.teams[team].rules]
+        &self.parts.rules[self.parts.teams[team].rules]
     }
 }
