@@ -195,7 +195,7 @@ fn a_bound_that_does_not_fit_is_skipped_and_the_solve_goes_on() {
     let path = write_json(dir.path(), "mid.json", &v);
     let inst = patrolplan::load_instance(&path).unwrap();
     let sizes = Sizes::of_instance(&inst);
-    let comps = Some(patrolplan::search::components::components(&inst).len() as u64);
+    let comps = Some(patrolplan::search::components::memory_profile(&inst));
     let peak = |with_bound| {
         estimate(
             &sizes,
@@ -447,4 +447,69 @@ fn sigterm_stops_a_solve_which_writes_its_best_schedule() {
 #[test]
 fn sigint_stops_a_solve_which_writes_its_best_schedule() {
     signal_stops_the_solve("INT");
+}
+
+/// `clusters` copies of `v`, one degree apart and with their own ids, every team with a
+/// reach: that many independent components.
+fn clustered(v: &Value, clusters: usize) -> Value {
+    let mut out = v.clone();
+    let rename = |id: &Value, c: usize| json!(format!("{}c{c}", id.as_str().unwrap()));
+    for key in ["regions", "posts", "teams"] {
+        let items: Vec<Value> = (0..clusters)
+            .flat_map(|c| {
+                v[key].as_array().unwrap().iter().map(move |item| {
+                    let mut item = item.clone();
+                    item["id"] = rename(&item["id"], c);
+                    if let Some(loc) = item.get_mut("location") {
+                        loc[0] = json!(loc[0].as_f64().unwrap() + c as f64);
+                    }
+                    if key == "teams" {
+                        item["base"] = rename(&item["base"], c);
+                        item["reach_minutes"] = json!(20);
+                    }
+                    item
+                })
+            })
+            .collect();
+        out[key] = Value::Array(items);
+    }
+    out
+}
+
+#[test]
+fn each_component_state_holds_only_its_own_regions_and_posts() {
+    use patrolplan::search::components::components;
+    use patrolplan::search::context::Context;
+    use patrolplan::search::state::{Layout, State};
+    let v = clustered(&grid_instance(60, 48, 12, 3, 3), 4);
+    let inst = patrolplan::Instance::from_json(&v.to_string()).unwrap();
+    let comps = components(&inst);
+    assert_eq!(comps.len(), 4, "the clusters are independent");
+    let ctx = Context::new(&inst);
+    let layout = Layout::new(&ctx, &comps);
+    let mut regions = 0;
+    for (c, teams) in comps.iter().enumerate() {
+        let st = State::in_component(&ctx, teams.clone(), &layout, c);
+        // Cluster c's ids end in "c<c>": its state holds those and nothing else.
+        let suffix = format!("c{c}");
+        assert!(st.regions().len() <= 60 && !st.regions().is_empty());
+        assert!(st
+            .regions()
+            .iter()
+            .all(|&r| inst.regions()[r as usize].id.ends_with(&suffix)));
+        assert!(st
+            .posts()
+            .iter()
+            .all(|&p| inst.posts()[p as usize].id.ends_with(&suffix)));
+        regions += st.regions().len();
+    }
+    assert!(regions <= inst.regions().len());
+    // And the solve over the four components is the referee's feasible schedule.
+    let out = patrolplan::Solver::new(&inst)
+        .iterations(2_000)
+        .time_limit(None)
+        .solve()
+        .unwrap();
+    assert_eq!(out.stats.components, 4);
+    assert!(patrolplan::schedule::evaluate(&inst, &out.schedule).feasible);
 }

@@ -43,7 +43,7 @@ pub fn check_solve(
     let Some(limit) = memory.limit() else {
         return Ok(want_bound);
     };
-    let components = Some(crate::search::components::components(inst).len() as u64);
+    let components = Some(crate::search::components::memory_profile(inst));
     check_instance(
         inst,
         &Work::Solve {

@@ -152,8 +152,8 @@ pub enum Work {
     /// Optimise: construction and search over `components` independent parts
     /// (`None`: not known yet, counted as one), with the bound first when `with_bound`.
     Solve {
-        /// Independent components (see `search::components`), when known.
-        components: Option<u64>,
+        /// The independent components (see `search::components`), when known.
+        components: Option<Components>,
         /// Whether the upper bound is computed first.
         with_bound: bool,
     },
@@ -161,8 +161,8 @@ pub enum Work {
     Replan {
         /// Size of the previous schedule file plus the events file.
         input_bytes: u64,
-        /// Independent components, when known.
-        components: Option<u64>,
+        /// The independent components, when known.
+        components: Option<Components>,
     },
     /// Read a schedule, evaluate it and write a report or export of it.
     Report {
@@ -170,6 +170,25 @@ pub enum Work {
         schedule_bytes: u64,
     },
 }
+
+/// What the search's memory depends on in the instance's independent components.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Components {
+    /// How many there are.
+    pub count: u64,
+    /// Region-slots of the small components (at most
+    /// [`SMALL_COMPONENT_TEAM_SLOTS`] team-slots), whose members also keep elite states.
+    pub small_region_slots: u64,
+}
+
+/// Team-slots up to which a component is small: its search members then keep
+/// [`ELITE_STATES`] elite states besides their current and best one (the search's
+/// `member::SMALL_TEAM_SLOTS`, repeated here because the model may not depend on the
+/// search).
+pub const SMALL_COMPONENT_TEAM_SLOTS: u64 = 20_000;
+
+/// Elite states kept per member on a small component (the search's `ELITE_SIZE`).
+pub const ELITE_STATES: u64 = 5;
 
 /// One named part of an estimate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -322,13 +341,27 @@ fn baseline_bytes(s: &Sizes) -> u64 {
         .saturating_add(mul(s.worked_slots, 4))
 }
 
-fn search_phase(s: &Sizes, components: Option<u64>) -> Phase {
-    let comps = components.unwrap_or(1).max(1);
+fn search_phase(s: &Sizes, components: Option<Components>) -> Phase {
+    // Unknown: one component, small when the whole instance is.
+    let comps = components.unwrap_or(Components {
+        count: 1,
+        small_region_slots: if s.team_slots() <= SMALL_COMPONENT_TEAM_SLOTS {
+            s.region_slots()
+        } else {
+            0
+        },
+    });
     // One member per component when there are several, two for a single one; each
     // member holds its current and its best state, and the constructed state lives
-    // until the members are made from it.
-    let members = if comps > 1 { 1 } else { 2 };
-    let states = mul(comps, 2 * members + 1);
+    // until the members are made from it. A component's states hold only its own
+    // regions and posts, and components share none, so all components' states
+    // together take what `2m + 1` states over the whole instance would.
+    let members = if comps.count > 1 { 1 } else { 2 };
+    let states = 2 * members + 1;
+    let elite = mul(
+        ELITE_STATES * members,
+        mul(comps.small_region_slots.min(s.region_slots()), 16),
+    );
     Phase::new()
         .add(
             "search context (18 bytes per region-slot)",
@@ -336,9 +369,14 @@ fn search_phase(s: &Sizes, components: Option<u64>) -> Phase {
         )
         .add(
             format!(
-                "{states} search states over {comps} component(s) (16 bytes per region-slot each)"
+                "{states} search states per component over {} component(s) (16 bytes per region-slot each)",
+                comps.count.max(1)
             ),
             mul(states, state_shared_bytes(s)),
+        )
+        .add(
+            "elite states of small components (16 bytes per region-slot each)",
+            elite,
         )
         .add(
             format!(
@@ -635,7 +673,10 @@ mod tests {
         let est = estimate(
             &s,
             &Work::Solve {
-                components: Some(1),
+                components: Some(Components {
+                    count: 1,
+                    small_region_slots: 0,
+                }),
                 with_bound: false,
             },
             0,
@@ -653,7 +694,10 @@ mod tests {
     #[test]
     fn estimate_grows_linearly_with_region_slots() {
         let work = Work::Solve {
-            components: Some(1),
+            components: Some(Components {
+                count: 1,
+                small_region_slots: 0,
+            }),
             with_bound: true,
         };
         let a = estimate(&sizes(1000, 1000, 1000), &work, 0).peak();
@@ -663,19 +707,28 @@ mod tests {
     }
 
     #[test]
-    fn components_multiply_the_states() {
+    fn components_do_not_multiply_the_states() {
         let s = sizes(1000, 1000, 100);
-        let solve = |c| {
+        let solve = |count, small_region_slots| {
             estimate(
                 &s,
                 &Work::Solve {
-                    components: Some(c),
+                    components: Some(Components {
+                        count,
+                        small_region_slots,
+                    }),
                     with_bound: false,
                 },
                 0,
             )
             .peak()
         };
-        assert!(solve(10) > 2 * solve(1));
+        // Each component's states hold only its own regions: 100 components need no
+        // more than one (which has two members instead of one).
+        assert!(solve(100, 0) <= solve(1, 0));
+        // Small components' elite states are counted, at most five per region-slot.
+        let all_small = solve(100, 1_000_000);
+        assert!(all_small > solve(100, 0));
+        assert!(all_small <= solve(100, 0) + 5 * 16 * 1_000_000);
     }
 }

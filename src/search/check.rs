@@ -62,31 +62,33 @@ pub fn rule_breaches(st: &State) -> Vec<String> {
     if st.relaxed {
         return out;
     }
-    for r in 0..inst.regions().len() {
+    // The state's own regions and posts (another component's are not its to keep).
+    for &r in st.regions() {
         for s in 0..n {
-            let i = r * n + s;
-            if st.cnt[i] < ctx.req[i] {
+            let i = r as usize * n + s;
+            let (cnt, pro) = (st.patrols(r, s), st.professionals(r, s));
+            if cnt < ctx.req[i] {
                 out.push(format!(
                     "region {} slot {s}: {} < min_patrol {}",
-                    inst.regions()[r].id,
-                    st.cnt[i],
+                    inst.regions()[r as usize].id,
+                    cnt,
                     ctx.req[i]
                 ));
             }
-            if ctx.escort && st.cnt[i] > st.pro[i] && st.pro[i] == 0 {
+            if ctx.escort && cnt > pro && pro == 0 {
                 out.push(format!(
                     "region {} slot {s}: volunteers without escort",
-                    inst.regions()[r].id
+                    inst.regions()[r as usize].id
                 ));
             }
         }
     }
-    for p in 0..inst.posts().len() {
+    for &p in st.posts() {
         for s in 0..n {
-            if st.occ[p * n + s] > ctx.capacity[p] {
+            if st.occupancy(p, s) > ctx.capacity[p as usize] {
                 out.push(format!(
                     "post {} slot {s}: over capacity",
-                    inst.posts()[p].id
+                    inst.posts()[p as usize].id
                 ));
             }
         }

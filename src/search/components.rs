@@ -41,3 +41,55 @@ pub fn components(inst: &Instance) -> Vec<Vec<usize>> {
     comps.sort_by_key(|c| c[0]);
     comps
 }
+
+/// What the search's memory depends on in the components of `inst`, for the memory
+/// estimate ([`crate::model::memory::estimate`]): how many there are, and the
+/// region-slots of the small ones (their members also keep elite states).
+pub fn memory_profile(inst: &Instance) -> crate::model::memory::Components {
+    let comps = components(inst);
+    let slots = inst.slots();
+    let mut seen = vec![false; inst.regions().len()];
+    let mut small_regions = 0u64;
+    for teams in comps
+        .iter()
+        .filter(|c| c.len() * slots <= super::member::SMALL_TEAM_SLOTS)
+    {
+        for &k in teams {
+            let reach = inst.reach();
+            for &l in reach.locations(k) {
+                let (own, covered): (&[u32], [&[u32]; 2]) = match inst.teams()[k].kind {
+                    TeamKind::Patrol => (std::slice::from_ref(&l), [&[], &[]]),
+                    TeamKind::Mobile => (
+                        &[],
+                        [
+                            reach.response_regions(k, l as usize),
+                            reach.backup_regions(k, l as usize),
+                        ],
+                    ),
+                };
+                for &r in own.iter().chain(covered[0]).chain(covered[1]) {
+                    if !std::mem::replace(&mut seen[r as usize], true) {
+                        small_regions += 1;
+                    }
+                }
+            }
+        }
+    }
+    crate::model::memory::Components {
+        count: comps.len() as u64,
+        small_region_slots: small_regions * slots as u64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_memory_estimate_knows_what_a_small_component_is() {
+        use crate::model::memory::{ELITE_STATES, SMALL_COMPONENT_TEAM_SLOTS};
+        assert_eq!(
+            SMALL_COMPONENT_TEAM_SLOTS,
+            crate::search::member::SMALL_TEAM_SLOTS as u64
+        );
+        assert_eq!(ELITE_STATES, crate::search::member::ELITE_SIZE as u64);
+    }
+}

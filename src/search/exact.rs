@@ -162,9 +162,12 @@ pub fn best_plan_with(
 fn follower_bonus(st: &State, k: usize, kv: usize, l: u32, s: usize) -> f64 {
     let ctx = st.ctx;
     let i = l as usize * ctx.slots + s;
-    if st.pro[i] > 0 || ctx.avail_from(kv, s) == 0 || ctx.reach(kv).binary_search(&l).is_err() {
+    if ctx.avail_from(kv, s) == 0
+        || ctx.reach(kv).binary_search(&l).is_err()
+        || st.professionals(l, s) > 0
+    {
         return 0.0;
     }
-    let p = st.pres[i] + ctx.eff[k];
+    let p = st.presence(l, s) + ctx.eff[k];
     ctx.inst.weights()[i] * (ctx.g(p + ctx.eff[kv]) - ctx.g(p))
 }

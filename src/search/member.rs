@@ -46,7 +46,7 @@ pub const STALL_ITERATIONS: u64 = 2_000;
 /// See [`STALL_ITERATIONS`].
 pub const STALL_PER_TEAM: u64 = 200;
 /// Schedules kept in the elite pool.
-const ELITE_SIZE: usize = 5;
+pub(crate) const ELITE_SIZE: usize = 5;
 /// Most teams pushed out of their best response when restarting from an elite schedule.
 const KICK_TEAMS: usize = 3;
 

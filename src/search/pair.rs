@@ -87,7 +87,7 @@ fn pair_gain(st: &State, kp: usize, lp: u32, kv: usize, lv: u32, s: usize) -> f6
     let ctx = st.ctx;
     if lp != OFF && lp == lv {
         let i = lp as usize * ctx.slots + s;
-        let p = st.pres[i];
+        let p = st.presence(lp, s);
         return ctx.inst.weights()[i] * (ctx.g(p + ctx.eff[kp] + ctx.eff[kv]) - ctx.g(p));
     }
     let gp = if lp == OFF { 0.0 } else { st.gain(kp, lp, s) };

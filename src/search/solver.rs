@@ -14,7 +14,7 @@ use super::context::Context;
 use super::member::Member;
 use super::neighbourhood::MoveStats;
 use super::ops::Scratch;
-use super::state::{Score, State};
+use super::state::{Layout, Score, State};
 use super::stop::{AnyOf, Cancelled, Deadline, IterationBudget, NoImprovement, Position, StopRule};
 use crate::model::Instance;
 use crate::schedule::{evaluate, Kpis, ObjectiveParts, Schedule};
@@ -265,6 +265,8 @@ impl<'a> Solver<'a> {
             })?;
         let ctx = Context::new(self.inst);
         let comps = components(self.inst);
+        // Each component's states hold only its own regions and posts.
+        let layout = Layout::new(&ctx, &comps);
         let deadline = self.time_limit.map(|d| start + d);
         let mut interrupt = AnyOf::default().with(Cancelled(self.cancel.clone()));
         if let Some(d) = deadline {
@@ -274,14 +276,15 @@ impl<'a> Solver<'a> {
         let built: Vec<(Result<(), Vec<UnmetRequirement>>, State, usize)> = pool.install(|| {
             comps
                 .par_iter()
-                .map(|teams| {
-                    let mut st = State::new(&ctx, teams.clone());
+                .enumerate()
+                .map(|(c, teams)| {
+                    let mut st = State::in_component(&ctx, teams.clone(), &layout, c);
                     let mut sc = Scratch::default();
                     let mut dropped = warm.map_or(0, |w| load_warm(&mut st, w));
                     let mut res = construct(&mut st, &mut sc, deadline);
                     if res.is_err() && warm.is_some() {
                         // The warm start leaves no room for a requirement: start afresh.
-                        st = State::new(&ctx, teams.clone());
+                        st = State::in_component(&ctx, teams.clone(), &layout, c);
                         dropped = usize::MAX;
                         res = construct(&mut st, &mut sc, deadline);
                     }

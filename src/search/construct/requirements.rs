@@ -60,7 +60,7 @@ pub fn meet_requirements(st: &mut State, sc: &mut Scratch) -> Result<(), Vec<Unm
         let mut s = 0;
         while s < n {
             let i = r * n + s;
-            if st.cnt[i] >= ctx.req[i] {
+            if st.patrols(r as u32, s) >= ctx.req[i] {
                 s += 1;
                 continue;
             }
@@ -69,11 +69,11 @@ pub fn meet_requirements(st: &mut State, sc: &mut Scratch) -> Result<(), Vec<Unm
                     region: ctx.inst.regions()[r].id.clone(),
                     slot: s,
                     needed: ctx.req[i] as u32,
-                    placed: st.cnt[i] as u32,
+                    placed: st.patrols(r as u32, s) as u32,
                     cause: cause(st, cands, s),
                 });
                 // Report each shortfall once, then go past this requirement's run.
-                while s < n && st.cnt[r * n + s] < ctx.req[r * n + s] {
+                while s < n && st.patrols(r as u32, s) < ctx.req[r * n + s] {
                     s += 1;
                 }
             }
@@ -110,10 +110,8 @@ fn cause(st: &State, cands: &[u32], s: usize) -> String {
 fn add_team(st: &mut State, sc: &mut Scratch, cands: &[u32], r: u32, s: usize) -> bool {
     let ctx = st.ctx;
     let n = ctx.slots;
-    let i = r as usize * n + s;
     let mut short_end = s;
-    while short_end < n && st.cnt[r as usize * n + short_end] < ctx.req[r as usize * n + short_end]
-    {
+    while short_end < n && st.patrols(r, short_end) < ctx.req[r as usize * n + short_end] {
         short_end += 1;
     }
     // New shifts, best first: most of the shortfall covered, then professionals (they
@@ -125,7 +123,7 @@ fn add_team(st: &mut State, sc: &mut Scratch, cands: &[u32], r: u32, s: usize) -
         if st.at(li, s) != NONE || ctx.avail_from(k, s) == 0 {
             continue;
         }
-        if ctx.volunteer[k] && ctx.escort && st.pro[i] == 0 {
+        if ctx.volunteer[k] && ctx.escort && st.professionals(r, s) == 0 {
             continue;
         }
         let Some((a, len)) = window_around(st, li, s, short_end) else {
@@ -150,7 +148,7 @@ fn add_team(st: &mut State, sc: &mut Scratch, cands: &[u32], r: u32, s: usize) -
             forced.clear();
             forced.extend((a..a + len).map(|t| {
                 let j = r as usize * n + t;
-                let short = t >= s && st.cnt[j] < ctx.req[j];
+                let short = t >= s && st.patrols(r, t) < ctx.req[j];
                 if (whole && short) || t == s {
                     r
                 } else {
@@ -218,7 +216,7 @@ fn relocate_working(st: &mut State, sc: &mut Scratch, cands: &[u32], r: u32, s: 
         if here == NONE || here == r {
             continue;
         }
-        if ctx.volunteer[k] && ctx.escort && st.pro[r as usize * n + s] == 0 {
+        if ctx.volunteer[k] && ctx.escort && st.professionals(r, s) == 0 {
             continue;
         }
         let (mut a, mut b) = (s, s + 1);

@@ -55,7 +55,6 @@ pub fn load_warm(st: &mut State, schedule: &Schedule) -> usize {
 /// Removes volunteer shifts that stand somewhere without a professional.
 fn drop_unescorted(st: &mut State) -> usize {
     let ctx = st.ctx;
-    let n = ctx.slots;
     let mut runs = Vec::new();
     let mut dropped = 0;
     for li in 0..st.teams.len() {
@@ -64,7 +63,7 @@ fn drop_unescorted(st: &mut State) -> usize {
         }
         st.shifts_of(li, &mut runs);
         for &(a, b) in &runs {
-            let alone = (a..b).any(|s| st.pro[st.at(li, s) as usize * n + s] == 0);
+            let alone = (a..b).any(|s| st.professionals(st.at(li, s), s) == 0);
             if alone {
                 dropped += 1;
                 for s in a..b {
