@@ -19,7 +19,12 @@ fn preset(name: &str) -> Instance {
 
 fn built<'c>(ctx: &'c Context<'c>) -> State<'c> {
     let mut st = State::new(ctx, (0..ctx.inst.teams().len()).collect());
-    construct(&mut st, &mut Scratch::default(), None).unwrap();
+    construct(
+        &mut st,
+        &mut Scratch::default(),
+        &patrolplan::search::stop::AnyOf::default(),
+    )
+    .unwrap();
     st
 }
 

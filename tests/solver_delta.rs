@@ -24,7 +24,7 @@ proptest! {
         let inst = tiny();
         let ctx = Context::new(&inst);
         let mut st = State::new(&ctx, (0..inst.teams().len()).collect());
-        patrolplan::search::construct::construct(&mut st, &mut Scratch::default(), None).unwrap();
+        patrolplan::search::construct::construct(&mut st, &mut Scratch::default(), &AnyOf::default()).unwrap();
         assert_consistent(&st, "after construction");
         let mut m = Member::new(st, seed, Box::new(LateAcceptance::new(50)));
         // Check the incremental aggregates and score from scratch after every move.
@@ -61,12 +61,13 @@ mod every_move {
         let ctx = Context::new(inst);
         let mut st = State::new(&ctx, (0..inst.teams().len()).collect());
         let mut sc = Scratch::default();
-        patrolplan::search::construct::construct(&mut st, &mut sc, None).unwrap();
+        patrolplan::search::construct::construct(&mut st, &mut sc, &AnyOf::default()).unwrap();
         assert!(st.feasible(), "construction leaves breaches");
         st.relaxed = relaxed;
         st.penalty = 1.0;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let (mut ps, mut teams, mut memo) = (PairScratch::default(), Vec::new(), Vec::new());
+        let (mut ps, mut teams) = (PairScratch::default(), Vec::new());
+        let mut exact = patrolplan::search::moves::ExactSiting::default();
         for it in 0..moves {
             let li = rng.random_range(0..st.teams.len());
             let before = st.score;
@@ -76,7 +77,7 @@ mod every_move {
                 ps: &mut ps,
                 rng: &mut rng,
                 teams: &mut teams,
-                exact_memo: &mut memo,
+                exact: &mut exact,
             };
             let ok = MOVES[m].apply(&mut st, &mut env, li);
             if ok && rng.random_bool(0.7) {

@@ -127,7 +127,8 @@ pub fn run(args: SolveArgs) -> CommandResult {
                 PipelineError::Settings(_) => Failure::BadInput(e.into()),
                 PipelineError::Infeasible
                 | PipelineError::Solve(SolveError::Infeasible(_))
-                | PipelineError::Solve(SolveError::Internal(_)) => Failure::Unwanted(e.into()),
+                | PipelineError::Solve(SolveError::Internal(_))
+                | PipelineError::Solve(SolveError::Stopped) => Failure::Unwanted(e.into()),
                 PipelineError::Solve(_) => Failure::BadInput(e.into()),
             });
         }

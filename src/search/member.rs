@@ -20,7 +20,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::accept::Acceptance;
 use super::check::assert_consistent;
-use super::moves::{replan_random, SitingMemo};
+use super::moves::{replan_random, ExactSiting};
 use super::neighbourhood::{draw, MoveEnv, MoveStats, Stopwatch, TeamClass, MOVES};
 use super::ops::Scratch;
 use super::pair::PairScratch;
@@ -81,7 +81,7 @@ pub struct Member<'c> {
     patrol: Vec<usize>,
     mobile: Vec<usize>,
     team_buf: Vec<usize>,
-    exact_memo: SitingMemo,
+    exact: ExactSiting,
     small: bool,
     /// Penalty bookkeeping: feasible states seen and states seen in the window.
     window: (u32, u32),
@@ -124,7 +124,7 @@ impl<'c> Member<'c> {
             patrol,
             mobile,
             team_buf: Vec::new(),
-            exact_memo: Vec::new(),
+            exact: ExactSiting::default(),
             small,
             window: (0, 0),
             penalty,
@@ -157,16 +157,17 @@ impl<'c> Member<'c> {
     /// One iteration: draw a team and a move, apply it, accept or roll back, count.
     pub fn step(&mut self) {
         let (li, class) = self.draw_team();
-        let m = draw(&mut self.rng, class);
+        let m = draw(&mut self.rng, class, !self.small);
         let (before, before_score) = (self.st.penalised(), self.st.score);
         let watch = Stopwatch::start();
+        self.exact.credit();
         self.st.begin();
         let mut env = MoveEnv {
             sc: &mut self.sc,
             ps: &mut self.ps,
             rng: &mut self.rng,
             teams: &mut self.team_buf,
-            exact_memo: &mut self.exact_memo,
+            exact: &mut self.exact,
         };
         let applied = MOVES[m].apply(&mut self.st, &mut env, li);
         let counts = &mut self.stats.moves.0[m];

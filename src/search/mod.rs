@@ -16,6 +16,7 @@ pub mod compound;
 pub mod construct;
 pub mod context;
 pub mod exact;
+pub mod interchange;
 pub mod member;
 pub mod moves;
 pub mod neighbourhood;
@@ -25,6 +26,7 @@ pub mod path;
 pub mod solver;
 pub mod state;
 pub mod stop;
+pub mod swap_shift;
 
 pub use cancel::CancelToken;
 pub use neighbourhood::{MoveCounts, MoveStats};

@@ -9,12 +9,14 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::compound::{handover, swap_plans};
+use super::interchange::interchange;
 use super::moves::{
-    destroy_repair, replan, reroute, resite_exact, resite_slot, retime, SitingMemo,
+    destroy_repair, replan, reroute, resite_exact, resite_slot, retime, ExactSiting,
 };
 use super::ops::Scratch;
 use super::pair::{escort_insert, escort_reroute, replan_pair, settle, PairScratch};
 use super::state::State;
+use super::swap_shift::swap_shift;
 
 /// What a move may use besides the state: scratch buffers and the member's random
 /// stream.
@@ -28,8 +30,8 @@ pub struct MoveEnv<'e> {
     pub rng: &'e mut ChaCha8Rng,
     /// A list of local teams (scratch).
     pub teams: &'e mut Vec<usize>,
-    /// Per slot, the last exact siting (so that an unchanged slot is not solved again).
-    pub exact_memo: &'e mut SitingMemo,
+    /// The exact re-site's memo and work budget.
+    pub exact: &'e mut ExactSiting,
 }
 
 /// One move of the local search.
@@ -85,7 +87,11 @@ moves! {
     /// Every mobile team of one slot re-sited together (greedy + Teitz-Bart interchange).
     Resite = "resite_slot", |st, env, li| resite_slot(st, env.rng, li);
     /// One slot's mobile teams sited by the exact branch and bound (small slots only).
-    ResiteExact = "resite_exact", |st, env, li| resite_exact(st, env.rng, li, env.exact_memo);
+    ResiteExact = "resite_exact", |st, env, li| resite_exact(st, env.rng, li, env.exact);
+    /// One shift exchanged with what another team of the same kind does meanwhile.
+    SwapShift = "swap_shift", |st, env, li| swap_shift(st, env.rng, li);
+    /// Teitz-Bart interchange: every working mobile team of one slot against every post.
+    Interchange = "interchange", |st, env, li| interchange(st, env.rng, li);
 }
 
 /// The kinds of team a move is drawn for (columns of [`WEIGHTS`]).
@@ -113,14 +119,40 @@ pub static WEIGHTS: &[[u32; 3]] = &[
     [0, 100, 0],     // pair_replan
     [0, 0, 5],       // resite_slot
     [0, 0, 5],       // resite_exact
+    [30, 20, 20],    // swap_shift
+    [0, 0, 20],      // interchange
 ];
 
-/// Draws a move index for a team class from [`WEIGHTS`].
-pub fn draw(rng: &mut ChaCha8Rng, class: TeamClass) -> usize {
+/// Weights on large components (above `member::SMALL_TEAM_SLOTS` team-slots: nanjing,
+/// the cities of jiangsu), set from the per-move statistics on nanjing (a move's share
+/// of draws follows its gain per millisecond, times its cost: destroy and repair
+/// (7.6 ms a move, 0.003 gain/ms) and the re-site (13 ms, 0.002) took 45 % of the
+/// search time for 5 % of the gain, so they are drawn a quarter as often; the exact
+/// re-site never applies there). See `docs/solver.md`.
+pub static WEIGHTS_LARGE: &[[u32; 3]] = &[
+    [440, 270, 440], // reroute
+    [420, 260, 420], // retime
+    [90, 60, 90],    // replan
+    [5, 3, 5],       // destroy_repair
+    [30, 20, 0],     // handover
+    [10, 10, 10],    // swap_plans
+    [0, 150, 0],     // escort_reroute
+    [0, 100, 0],     // escort_insert
+    [0, 100, 0],     // pair_replan
+    [0, 0, 1],       // resite_slot
+    [0, 0, 0],       // resite_exact
+    [20, 15, 20],    // swap_shift
+    [0, 0, 10],      // interchange
+];
+
+/// Draws a move index for a team class from [`WEIGHTS`] (small components) or
+/// [`WEIGHTS_LARGE`].
+pub fn draw(rng: &mut ChaCha8Rng, class: TeamClass, large: bool) -> usize {
     let c = class as usize;
-    let total: u32 = WEIGHTS.iter().map(|w| w[c]).sum();
+    let table = if large { WEIGHTS_LARGE } else { WEIGHTS };
+    let total: u32 = table.iter().map(|w| w[c]).sum();
     let mut x = rng.random_range(0..total);
-    for (m, w) in WEIGHTS.iter().enumerate() {
+    for (m, w) in table.iter().enumerate() {
         if x < w[c] {
             return m;
         }
@@ -239,8 +271,10 @@ mod tests {
     #[test]
     fn one_weight_row_per_move_and_every_class_has_moves() {
         assert_eq!(WEIGHTS.len(), MOVES.len());
+        assert_eq!(WEIGHTS_LARGE.len(), MOVES.len());
         for c in 0..3 {
             assert!(WEIGHTS.iter().map(|w| w[c]).sum::<u32>() > 0);
+            assert!(WEIGHTS_LARGE.iter().map(|w| w[c]).sum::<u32>() > 0);
         }
         let mut names: Vec<&str> = MOVES.iter().map(|m| m.name()).collect();
         names.sort_unstable();

@@ -431,7 +431,7 @@ mod tests {
         let ctx = Context::new(&inst);
         let mut st = State::new(&ctx, (0..inst.teams().len()).collect());
         let mut sc = Scratch::default();
-        construct(&mut st, &mut sc, None).expect("construction");
+        construct(&mut st, &mut sc, &crate::search::stop::AnyOf::default()).expect("construction");
         let vols: Vec<usize> = (0..st.teams.len())
             .filter(|&li| ctx.volunteer[st.teams[li]])
             .collect();

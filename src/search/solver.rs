@@ -9,7 +9,9 @@ use rayon::prelude::*;
 use super::accept::{Acceptance, LateAcceptance, SimulatedAnnealing};
 use super::cancel::CancelToken;
 use super::components::components;
-use super::construct::{construct, fill, load_warm, repair_breaches, UnmetRequirement};
+use super::construct::{
+    construct, fill, load_warm, repair_breaches, ConstructError, UnmetRequirement,
+};
 use super::context::Context;
 use super::member::Member;
 use super::neighbourhood::MoveStats;
@@ -105,6 +107,10 @@ pub enum SolveError {
     /// Some minimum-patrol requirement could not be met.
     #[error("no feasible schedule found; unmet requirements:\n{}", render(.0))]
     Infeasible(Vec<UnmetRequirement>),
+    /// The time limit or the cancel button stopped the construction before every
+    /// minimum-patrol requirement was placed: there is no feasible schedule to return.
+    #[error("stopped (time limit or cancel) before a feasible schedule was found: the minimum-patrol requirements were not all placed yet; allow more time")]
+    Stopped,
     /// The evaluator disagrees with the search (a bug: please report it).
     #[error("internal error: {0}")]
     Internal(String),
@@ -273,7 +279,7 @@ impl<'a> Solver<'a> {
             interrupt = interrupt.with(Deadline(d));
         }
         let warm = self.warm;
-        let built: Vec<(Result<(), Vec<UnmetRequirement>>, State, usize)> = pool.install(|| {
+        let built: Vec<(Result<(), ConstructError>, State, usize)> = pool.install(|| {
             comps
                 .par_iter()
                 .enumerate()
@@ -281,19 +287,23 @@ impl<'a> Solver<'a> {
                     let mut st = State::in_component(&ctx, teams.clone(), &layout, c);
                     let mut sc = Scratch::default();
                     let mut dropped = warm.map_or(0, |w| load_warm(&mut st, w));
-                    let mut res = construct(&mut st, &mut sc, deadline);
-                    if res.is_err() && warm.is_some() {
+                    let mut res = construct(&mut st, &mut sc, &interrupt);
+                    let unmet =
+                        |r: &Result<(), ConstructError>| matches!(r, Err(ConstructError::Unmet(_)));
+                    if unmet(&res) && warm.is_some() {
                         // The warm start leaves no room for a requirement: start afresh.
                         st = State::in_component(&ctx, teams.clone(), &layout, c);
                         dropped = usize::MAX;
-                        res = construct(&mut st, &mut sc, deadline);
+                        res = construct(&mut st, &mut sc, &interrupt);
                     }
-                    if res.is_err() {
+                    if unmet(&res) {
                         // Greedy choices blocked a requirement: let the search repair.
                         let seed = mix(self.seed, u64::MAX, teams[0] as u64);
                         if repair_breaches(&mut st, seed, &interrupt) {
-                            fill(&mut st, &mut sc, deadline);
+                            fill(&mut st, &mut sc, &interrupt);
                             res = Ok(());
+                        } else if interrupt.stop(&Position::default()) {
+                            res = Err(ConstructError::Stopped);
                         }
                     }
                     (res, st, dropped)
@@ -307,12 +317,18 @@ impl<'a> Solver<'a> {
             ..SolveStats::default()
         };
         let mut states = Vec::with_capacity(built.len());
+        let mut stopped = false;
         for (res, st, dropped) in built {
-            if let Err(u) = res {
-                unmet.extend(u);
+            match res {
+                Err(ConstructError::Unmet(u)) => unmet.extend(u),
+                Err(ConstructError::Stopped) => stopped = true,
+                Ok(()) => {}
             }
             stats.warm_dropped = stats.warm_dropped.saturating_add(dropped);
             states.push(st);
+        }
+        if stopped {
+            return Err(SolveError::Stopped);
         }
         if !unmet.is_empty() {
             return Err(SolveError::Infeasible(unmet));

@@ -3,33 +3,33 @@
 //! (who need them), then mobile teams. Because every team sees the presence the
 //! earlier ones built, the concave value spreads teams over regions and hours.
 
-use std::time::Instant;
-
-use super::requirements::{meet_requirements, UnmetRequirement};
+use super::requirements::{meet_requirements, ConstructError};
 use crate::search::ops::{insert_anywhere, Scratch};
 use crate::search::state::State;
+use crate::search::stop::{Position, StopRule};
 
 /// Fills `st` (which may already hold some shifts, for example a repaired warm start)
 /// with a feasible schedule: requirements met, then value added greedily until no
-/// team can add a valuable shift or the `deadline` passes (the requirements are met
-/// whatever the clock says: without them there is no feasible schedule to return).
+/// team can add a valuable shift or `stop` (the deadline, the cancel button) fires.
+/// When it fires before every requirement is placed there is no feasible schedule:
+/// [`ConstructError::Stopped`].
 pub fn construct(
     st: &mut State,
     sc: &mut Scratch,
-    deadline: Option<Instant>,
-) -> Result<(), Vec<UnmetRequirement>> {
-    meet_requirements(st, sc)?;
-    fill(st, sc, deadline);
+    stop: &dyn StopRule,
+) -> Result<(), ConstructError> {
+    meet_requirements(st, sc, stop)?;
+    fill(st, sc, stop);
     Ok(())
 }
 
-/// Adds shifts round-robin until no team can add a valuable one, or the deadline
-/// passes (checked every 64 insertions).
-pub fn fill(st: &mut State, sc: &mut Scratch, deadline: Option<Instant>) {
+/// Adds shifts round-robin until no team can add a valuable one, or `stop` fires
+/// (asked every 64 insertions).
+pub fn fill(st: &mut State, sc: &mut Scratch, stop: &dyn StopRule) {
     let mut tries = 0u32;
     let mut late = || {
         tries = tries.wrapping_add(1);
-        tries % 64 == 0 && deadline.is_some_and(|d| Instant::now() >= d)
+        tries % 64 == 0 && stop.stop(&Position::default())
     };
     let ctx = st.ctx;
     let phase = |li: usize| {

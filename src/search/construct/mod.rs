@@ -9,5 +9,5 @@ pub mod warm;
 
 pub use greedy::{construct, fill};
 pub use repair::repair_breaches;
-pub use requirements::UnmetRequirement;
+pub use requirements::{ConstructError, UnmetRequirement};
 pub use warm::load_warm;

@@ -7,6 +7,19 @@ use crate::search::context::NONE;
 use crate::search::ops::{free_gap, max_new_len, remove_run, Scratch};
 use crate::search::path::{place, PathSpec};
 use crate::search::state::State;
+use crate::search::stop::{Position, StopRule};
+
+/// Why the construction returned no feasible schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstructError {
+    /// Some requirements could not be met (each one named).
+    Unmet(Vec<UnmetRequirement>),
+    /// The stop rule (deadline, cancel) fired before every requirement was placed.
+    Stopped,
+}
+
+/// Shortfalls handled between two looks at the stop rule.
+const STOP_CHECK_EVERY: u32 = 16;
 
 /// A minimum-patrol requirement the construction could not meet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,9 +60,16 @@ pub fn teams_by_region(st: &State) -> Vec<Vec<u32>> {
 }
 
 /// Adds shifts (or moves working teams) until every requirement of the state's
-/// regions is met; reports every requirement it could not meet.
-pub fn meet_requirements(st: &mut State, sc: &mut Scratch) -> Result<(), Vec<UnmetRequirement>> {
+/// regions is met; reports every requirement it could not meet, or that `stop` fired
+/// first (asked every [`STOP_CHECK_EVERY`] shortfalls: placing the requirements of a
+/// province takes seconds).
+pub fn meet_requirements(
+    st: &mut State,
+    sc: &mut Scratch,
+    stop: &dyn StopRule,
+) -> Result<(), ConstructError> {
     let ctx = st.ctx;
+    let mut handled = 0u32;
     let n = ctx.slots;
     let by_region = teams_by_region(st);
     let mut unmet = Vec::new();
@@ -63,6 +83,10 @@ pub fn meet_requirements(st: &mut State, sc: &mut Scratch) -> Result<(), Vec<Unm
             if st.patrols(r as u32, s) >= ctx.req[i] {
                 s += 1;
                 continue;
+            }
+            handled = handled.wrapping_add(1);
+            if handled % STOP_CHECK_EVERY == 0 && stop.stop(&Position::default()) {
+                return Err(ConstructError::Stopped);
             }
             if !add_team(st, sc, cands, r as u32, s) {
                 unmet.push(UnmetRequirement {
@@ -82,7 +106,7 @@ pub fn meet_requirements(st: &mut State, sc: &mut Scratch) -> Result<(), Vec<Unm
     if unmet.is_empty() {
         Ok(())
     } else {
-        Err(unmet)
+        Err(ConstructError::Unmet(unmet))
     }
 }
 
