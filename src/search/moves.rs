@@ -306,6 +306,9 @@ pub fn replan_exact(st: &mut State, sc: &mut Scratch, li: usize) -> bool {
     }
 }
 
+/// A slot's exactly sited problem (teams with their allowed posts) and its siting.
+pub type SitedSlot = (Vec<(usize, Vec<u32>)>, Vec<u32>);
+
 /// The exact re-site's memory and work budget (one per member).
 ///
 /// `memo`: per slot, the last exactly sited problem (teams with their allowed posts) and
@@ -323,7 +326,7 @@ pub fn replan_exact(st: &mut State, sc: &mut Scratch, li: usize) -> bool {
 #[derive(Debug, Clone)]
 pub struct ExactSiting {
     /// Per slot, the last exactly sited problem and its siting.
-    pub memo: Vec<Option<(Vec<(usize, Vec<u32>)>, Vec<u32>)>>,
+    pub memo: Vec<Option<SitedSlot>>,
     /// Work spent (thousandths of a node-region).
     pub work: u64,
     /// Work allowed so far (thousandths of a node-region).
