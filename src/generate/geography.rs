@@ -15,9 +15,9 @@ use rand_chacha::ChaCha8Rng;
 use super::numbers::coord;
 
 /// Kilometres per degree of latitude.
-const KM_PER_DEG_LAT: f64 = 110.574;
+pub(super) const KM_PER_DEG_LAT: f64 = 110.574;
 /// Kilometres per degree of longitude at the equator.
-const KM_PER_DEG_LON: f64 = 111.320;
+pub(super) const KM_PER_DEG_LON: f64 = 111.320;
 
 /// A district or urban core that streets are placed around.
 #[derive(Debug, Clone)]

@@ -26,7 +26,7 @@ use std::f64::consts::PI;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::geography::{Centre, Street};
+use super::geography::{Centre, Street, KM_PER_DEG_LAT, KM_PER_DEG_LON};
 use super::numbers::coord;
 
 /// Side of a fine lattice square, km: a dense cell is 1 km², a town cell 4 km², a
@@ -39,9 +39,6 @@ pub const DENSE_DENSITY: f64 = 5_000.0;
 pub const RURAL_DENSITY: f64 = 600.0;
 /// Spread of the per-square population noise (log scale).
 const POPULATION_NOISE: f64 = 0.35;
-
-const KM_PER_DEG_LAT: f64 = 110.574;
-const KM_PER_DEG_LON: f64 = 111.320;
 
 /// A patrol grid cell with its geography; `street` carries what the street presets'
 /// rhythms, teams and requirements need (point, ring, population, density, centrality).

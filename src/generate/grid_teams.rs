@@ -8,16 +8,19 @@ use rand_chacha::ChaCha8Rng;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
-use super::geography::{PostSite, Street};
-use super::numbers::{apportion, coord};
+use super::geography::{PostSite, Street, KM_PER_DEG_LAT, KM_PER_DEG_LON};
+use super::numbers::coord;
 use super::rhythm::RegionKind;
-use super::teams::{minutes, PatrolBase, PatrolClass, DETOUR};
+use super::teams::{self, minutes, PatrolBase, DETOUR};
 
 type Indexed = GeomWithData<[f64; 2], usize>;
 
 /// Planar km coordinates for nearest-neighbour ordering (Jiangsu spans 31-35°N).
 fn planar(p: (f64, f64)) -> [f64; 2] {
-    [p.0 * 111.320 * 32.5f64.to_radians().cos(), p.1 * 110.574]
+    [
+        p.0 * KM_PER_DEG_LON * 32.5f64.to_radians().cos(),
+        p.1 * KM_PER_DEG_LAT,
+    ]
 }
 
 /// An R-tree over points.
@@ -69,47 +72,22 @@ impl PointIndex {
 
 /// Spreads `total` professional teams over the cells (the street presets' weights,
 /// no minimum per cell: there are fewer teams on duty than cells); returns the bases
-/// that hold teams.
+/// that hold teams. Reach comes from the index, not all pairs.
 pub fn patrol_bases(
     cells: &[Street],
     kinds: &[RegionKind],
     index: &PointIndex,
     total: usize,
 ) -> Vec<PatrolBase> {
-    let weights: Vec<f64> = cells
-        .iter()
-        .zip(kinds)
-        .map(|(s, k)| {
-            let hot = if matches!(k, RegionKind::Residential | RegionKind::School) {
-                1.0
-            } else {
-                1.3
-            };
-            s.population * (1.0 + s.centrality) * hot
-        })
-        .collect();
-    let counts = apportion(total, &weights, 0);
-    cells
-        .iter()
-        .enumerate()
-        .filter(|&(i, _)| counts[i] > 0)
-        .map(|(i, s)| {
-            let class = PatrolClass::of(s.density);
-            PatrolBase {
-                region: i,
-                count: counts[i],
-                speed: class.speed(),
-                reach: index.reach(
-                    (s.lon, s.lat),
-                    class.speed(),
-                    class.neighbours(),
-                    10.0,
-                    60.0,
-                ),
-                rules: class.rules(),
-            }
-        })
-        .collect()
+    teams::patrol_bases(cells, kinds, total, 0, |s, class| {
+        index.reach(
+            (s.lon, s.lat),
+            class.speed(),
+            class.neighbours(),
+            10.0,
+            60.0,
+        )
+    })
 }
 
 /// Professional teams that can reach each cell from their base.

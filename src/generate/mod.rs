@@ -193,90 +193,28 @@ fn draft(preset: Preset, seed: u64) -> InstanceFile {
     };
     let streets = geography::place_streets(&centres, &mut stage(seed, 2));
     let kinds = rhythm::assign_kinds(&streets, &mut stage(seed, 3));
-    let width = streets.len().to_string().len().max(2);
-    let region_ids: Vec<String> = (1..=streets.len())
-        .map(|i| format!("R{i:0width$}"))
-        .collect();
-
     let bases = teams::patrol_bases(
         &streets,
         &kinds,
         size.patrol_teams,
         if streets.len() >= 100 { 2 } else { 1 },
+        teams::street_reach(&streets),
     );
     let reaching = requirements::professionals_reaching(&streets, &bases);
-    let min_patrol = requirements::min_patrol(&kinds, &reaching, size.slots);
-
-    let mut rng = stage(seed, 4);
-    let mut regions = Vec::with_capacity(streets.len());
-    for (i, (street, mp)) in streets.iter().zip(min_patrol).enumerate() {
-        let series = rhythm::series(street, kinds[i], size.slots, &mut rng);
-        let ring: Vec<Vec<f64>> = street.ring.iter().map(|v| v.to_vec()).collect();
-        regions.push(RegionSpec {
-            id: region_ids[i].clone(),
-            name: Some(format!("{} ({})", street.name, kinds[i].name())),
-            group: Some(street.group.clone()),
-            location: Some([street.lon, street.lat]),
-            boundary: Some(geojson::Geometry::new(geojson::Value::Polygon(vec![ring]))),
-            population: Some(street.population),
-            risk: PerSlot::Series(series.risk),
-            footfall: Some(PerSlot::Series(series.footfall)),
-            min_patrol: mp,
-        });
-    }
-
     let post_counts = teams::post_counts(&streets, &kinds, size.posts);
     let sites = geography::place_posts(&streets, &post_counts, &mut stage(seed, 5));
-    let pwidth = sites.len().to_string().len().max(2);
-    let post_ids: Vec<String> = (1..=sites.len())
-        .map(|i| format!("P{i:0pwidth$}"))
-        .collect();
-    let (mobile, capacity) = teams::mobile_teams(
-        &streets,
-        &sites,
-        &post_ids,
-        size.mobile_teams,
-        &mut stage(seed, 6),
-    );
-    let posts = sites
-        .iter()
-        .zip(&post_ids)
-        .zip(capacity)
-        .map(|((s, id), cap)| PostSpec {
-            id: id.clone(),
-            location: [s.lon, s.lat],
-            capacity: Some(Number::from(cap)),
-        })
-        .collect();
-
-    let mut all_teams = teams::patrol_teams(&bases, &region_ids);
-    all_teams.extend(teams::volunteer_teams(
-        &streets,
-        &kinds,
-        &region_ids,
-        size.volunteer_groups,
-        size.slots,
-        &mut stage(seed, 7),
-    ));
-    all_teams.extend(mobile);
-
-    InstanceFile {
-        format: INSTANCE_FORMAT.to_string(),
-        name: format!("{}-{}-seed{seed}", preset.name(), preset.horizon_name()),
-        horizon: HorizonSpec {
-            start: Some(HORIZON_START.to_string()),
-            slot_minutes: Number::from(60),
-            slots: Number::from(size.slots),
+    assemble(
+        preset,
+        seed,
+        Places {
+            places: &streets,
+            kinds: &kinds,
+            hot_spot: &vec![1.0; streets.len()],
+            bases: &bases,
+            reaching: &reaching,
+            sites: &sites,
         },
-        travel: Some(TravelSpec::Haversine {
-            detour_factor: teams::DETOUR,
-        }),
-        regions,
-        posts,
-        shift_rules: rules::shift_rules(size.slots),
-        teams: all_teams,
-        objective: ObjectiveSpec::default(),
-    }
+    )
 }
 
 /// Spread (log scale) of the grid cells' hot-spot factor: with it about half of the
@@ -296,51 +234,87 @@ fn draft_grid(preset: Preset, seed: u64) -> InstanceFile {
     let dense: Vec<bool> = cells.iter().map(|c| c.side == 1).collect();
     let cells: Vec<geography::Street> = cells.into_iter().map(|c| c.street).collect();
     let kinds = rhythm::assign_kinds(&cells, &mut stage(seed, 3));
-    let width = cells.len().to_string().len().max(2);
-    let region_ids: Vec<String> = (1..=cells.len()).map(|i| format!("R{i:0width$}")).collect();
-
     let index = grid_teams::PointIndex::new(cells.iter().map(|c| (c.lon, c.lat)).collect());
     let bases = grid_teams::patrol_bases(&cells, &kinds, &index, size.patrol_teams);
     let reaching = grid_teams::professionals_reaching(&cells, &bases, &index);
-    let min_patrol = requirements::min_patrol(&kinds, &reaching, size.slots);
+    let mut hot = stage(seed, 8);
+    let hot_spot: Vec<f64> = cells
+        .iter()
+        .map(|_| (HOT_SPOT_SIGMA * grid::normal(&mut hot) - HOT_SPOT_SIGMA.powi(2) / 2.0).exp())
+        .collect();
+    let sites: Vec<geography::PostSite> =
+        grid_teams::place_posts(&cells, &kinds, &dense, size.posts, &mut stage(seed, 5))
+            .into_iter()
+            .map(|(site, _)| site)
+            .collect();
+    assemble(
+        preset,
+        seed,
+        Places {
+            places: &cells,
+            kinds: &kinds,
+            hot_spot: &hot_spot,
+            bases: &bases,
+            reaching: &reaching,
+            sites: &sites,
+        },
+    )
+}
+
+/// What a street or grid draft has decided before the instance is written: the
+/// places (streets or cells) with their kinds and risk multipliers, the professional
+/// bases and how many professionals reach each place, and the post sites.
+struct Places<'a> {
+    places: &'a [geography::Street],
+    kinds: &'a [RegionKind],
+    /// Risk multiplier per place (1 for streets, the hot-spot factor for cells).
+    hot_spot: &'a [f64],
+    bases: &'a [teams::PatrolBase],
+    reaching: &'a [usize],
+    sites: &'a [geography::PostSite],
+}
+
+/// Writes the regions (series on stream 4), posts, mobile teams (stream 6), patrol
+/// teams and volunteers (stream 7) of a draft: the same for streets and grid cells.
+fn assemble(preset: Preset, seed: u64, p: Places<'_>) -> InstanceFile {
+    let size = preset.size();
+    let width = p.places.len().to_string().len().max(2);
+    let region_ids: Vec<String> = (1..=p.places.len())
+        .map(|i| format!("R{i:0width$}"))
+        .collect();
+    let min_patrol = requirements::min_patrol(p.kinds, p.reaching, size.slots);
 
     let mut rng = stage(seed, 4);
-    let mut hot = stage(seed, 8);
-    let mut regions = Vec::with_capacity(cells.len());
-    for (i, (cell, mp)) in cells.iter().zip(min_patrol).enumerate() {
-        let factor = (HOT_SPOT_SIGMA * grid::normal(&mut hot) - HOT_SPOT_SIGMA.powi(2) / 2.0).exp();
-        let series = rhythm::series_scaled(cell, kinds[i], size.slots, factor, &mut rng);
-        let ring: Vec<Vec<f64>> = cell.ring.iter().map(|v| v.to_vec()).collect();
+    let mut regions = Vec::with_capacity(p.places.len());
+    for (i, (place, mp)) in p.places.iter().zip(min_patrol).enumerate() {
+        let series = rhythm::series(place, p.kinds[i], size.slots, p.hot_spot[i], &mut rng);
+        let ring: Vec<Vec<f64>> = place.ring.iter().map(|v| v.to_vec()).collect();
         regions.push(RegionSpec {
             id: region_ids[i].clone(),
-            name: Some(format!("{} ({})", cell.name, kinds[i].name())),
-            group: Some(cell.group.clone()),
-            location: Some([cell.lon, cell.lat]),
+            name: Some(format!("{} ({})", place.name, p.kinds[i].name())),
+            group: Some(place.group.clone()),
+            location: Some([place.lon, place.lat]),
             boundary: Some(geojson::Geometry::new(geojson::Value::Polygon(vec![ring]))),
-            population: Some(cell.population),
+            population: Some(place.population),
             risk: PerSlot::Series(series.risk),
             footfall: Some(PerSlot::Series(series.footfall)),
             min_patrol: mp,
         });
     }
 
-    let sites: Vec<geography::PostSite> =
-        grid_teams::place_posts(&cells, &kinds, &dense, size.posts, &mut stage(seed, 5))
-            .into_iter()
-            .map(|(site, _)| site)
-            .collect();
-    let pwidth = sites.len().to_string().len().max(2);
-    let post_ids: Vec<String> = (1..=sites.len())
+    let pwidth = p.sites.len().to_string().len().max(2);
+    let post_ids: Vec<String> = (1..=p.sites.len())
         .map(|i| format!("P{i:0pwidth$}"))
         .collect();
     let (mobile, capacity) = teams::mobile_teams(
-        &cells,
-        &sites,
+        p.places,
+        p.sites,
         &post_ids,
         size.mobile_teams,
         &mut stage(seed, 6),
     );
-    let posts = sites
+    let posts = p
+        .sites
         .iter()
         .zip(&post_ids)
         .zip(capacity)
@@ -351,10 +325,10 @@ fn draft_grid(preset: Preset, seed: u64) -> InstanceFile {
         })
         .collect();
 
-    let mut all_teams = teams::patrol_teams(&bases, &region_ids);
+    let mut all_teams = teams::patrol_teams(p.bases, &region_ids);
     all_teams.extend(teams::volunteer_teams(
-        &cells,
-        &kinds,
+        p.places,
+        p.kinds,
         &region_ids,
         size.volunteer_groups,
         size.slots,

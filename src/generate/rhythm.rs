@@ -214,14 +214,10 @@ pub struct Series {
     pub risk: Vec<f64>,
 }
 
-/// Builds the series of a street; `slots` counts 60-minute slots from Monday 00:00.
-pub fn series(street: &Street, kind: RegionKind, slots: usize, rng: &mut ChaCha8Rng) -> Series {
-    series_scaled(street, kind, slots, 1.0, rng)
-}
-
-/// [`series`] with the risk multiplied by `hot_spot` (the grid presets' concentration of
-/// crime in a few cells; 1 for streets, which leaves their bytes unchanged).
-pub fn series_scaled(
+/// Builds the series of a street; `slots` counts 60-minute slots from Monday 00:00. The
+/// risk is multiplied by `hot_spot` (the grid presets' concentration of crime in a few
+/// cells; 1 for streets, which leaves their bytes as they were).
+pub fn series(
     street: &Street,
     kind: RegionKind,
     slots: usize,

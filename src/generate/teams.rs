@@ -103,49 +103,63 @@ pub struct PatrolBase {
     pub rules: &'static str,
 }
 
+/// `homes` in residential and school streets (where people live and gather as a
+/// community), `other` in stations, malls and nightlife.
+fn homes_or(kind: RegionKind, homes: f64, other: f64) -> f64 {
+    if matches!(kind, RegionKind::Residential | RegionKind::School) {
+        homes
+    } else {
+        other
+    }
+}
+
 /// Spreads `total` professional teams over the streets, busier and larger streets first,
-/// at least `min` each.
+/// at least `min` each; `reach` gives a base's reach in minutes from its street and
+/// class. Returns the bases that hold teams, in street order.
 pub fn patrol_bases(
     streets: &[Street],
     kinds: &[RegionKind],
     total: usize,
     min: usize,
+    reach: impl Fn(&Street, PatrolClass) -> f64,
 ) -> Vec<PatrolBase> {
     let weights: Vec<f64> = streets
         .iter()
         .zip(kinds)
-        .map(|(s, k)| {
-            let hot = if matches!(k, RegionKind::Residential | RegionKind::School) {
-                1.0
-            } else {
-                1.3
-            };
-            s.population * (1.0 + s.centrality) * hot
-        })
+        .map(|(s, &k)| s.population * (1.0 + s.centrality) * homes_or(k, 1.0, 1.3))
         .collect();
     let counts = apportion(total, &weights, min);
-    let points: Vec<(f64, f64)> = streets.iter().map(|s| (s.lon, s.lat)).collect();
     streets
         .iter()
         .enumerate()
+        .filter(|&(i, _)| counts[i] > 0)
         .map(|(i, s)| {
             let class = PatrolClass::of(s.density);
             PatrolBase {
                 region: i,
                 count: counts[i],
                 speed: class.speed(),
-                reach: reach_for(
-                    points[i],
-                    &points,
-                    class.speed(),
-                    class.neighbours(),
-                    10.0,
-                    60.0,
-                ),
+                reach: reach(s, class),
                 rules: class.rules(),
             }
         })
         .collect()
+}
+
+/// Reach of a street preset's base: the time to its class's `neighbours()`-th nearest
+/// street (all pairs: a few thousand streets at most), 10-60 minutes.
+pub fn street_reach(streets: &[Street]) -> impl Fn(&Street, PatrolClass) -> f64 {
+    let points: Vec<(f64, f64)> = streets.iter().map(|s| (s.lon, s.lat)).collect();
+    move |s, class| {
+        reach_for(
+            (s.lon, s.lat),
+            &points,
+            class.speed(),
+            class.neighbours(),
+            10.0,
+            60.0,
+        )
+    }
 }
 
 fn id(prefix: &str, n: usize, width: usize) -> String {
@@ -195,14 +209,7 @@ pub fn volunteer_teams(
     let weights: Vec<f64> = streets
         .iter()
         .zip(kinds)
-        .map(|(s, k)| {
-            let community = if matches!(k, RegionKind::Residential | RegionKind::School) {
-                1.5
-            } else {
-                1.0
-            };
-            s.population * community
-        })
+        .map(|(s, &k)| s.population * homes_or(k, 1.5, 1.0))
         .collect();
     let counts = apportion(total, &weights, 0);
     let mut teams = Vec::with_capacity(total);
