@@ -49,6 +49,11 @@ pub struct LagrangianOutcome {
     pub components: Vec<super::ComponentBound>,
 }
 
+/// Bisection steps of the work-limit multiplier from scratch.
+const COLD_STEPS: usize = 14;
+/// Bisection steps inside a bracket found around the previous evaluation's multiplier.
+const WARM_STEPS: usize = 5;
+
 /// Multipliers.
 #[derive(Clone)]
 struct Prices {
@@ -92,7 +97,7 @@ pub fn lagrangian_bound(
     hint: Option<&Schedule>,
 ) -> LagrangianOutcome {
     let slots = inst.slots();
-    let obj = &inst.objective();
+    let obj = inst.objective();
     let n = inst.regions().len() * slots;
     let mut alpha = vec![0.0; n];
     let mut beta = vec![0.0; n];
@@ -126,32 +131,38 @@ pub fn lagrangian_bound(
     let mut starts = vec![pb.initial_prices(1.0)];
     if let Some(h) = hint {
         let counts = hint::hint_counts(inst, h);
-        for tilt in [0.0, 0.5, 1.0] {
-            starts.push(pb.hint_prices(&counts, tilt));
-        }
+        // One hint start (the midpoint tilt): on a province each evaluation costs
+        // about a second, and the three tilts of earlier versions left a 5 s budget no
+        // evaluation for the search itself.
+        starts.push(pb.hint_prices(&counts, 0.5));
     }
     let mut search = Search::new(&pb);
+    // Each component starts at its share of the trivial bound (valid on its own: the
+    // objective is a sum of cell terms and each cell's presence / cover term belongs
+    // to one component), so a component the Lagrangian has not yet beaten, or not yet
+    // evaluated, keeps that value.
+    search.best = pb.trivial_parts(obj);
     let mut iterations = 0;
-    // The deadline is kept by not starting an evaluation that would end after it: the
-    // slowest evaluation so far predicts the next one.
-    let mut slowest = std::time::Duration::ZERO;
-    let fits = |slowest: std::time::Duration| Instant::now() + slowest < deadline;
+    // The deadline is kept inside each evaluation: the groups not yet priced when it
+    // passes leave their components at their previous best (see `Problem::evaluate`).
     for mut p in starts {
-        if iterations > 0 && (!fits(slowest) || iterations >= max_iterations) {
+        if iterations > 0 && (Instant::now() >= deadline || iterations >= max_iterations) {
             break;
         }
-        let t0 = Instant::now();
-        let (values, grad) = pb.evaluate(&mut p);
-        slowest = slowest.max(t0.elapsed());
+        let (values, grad) = pb.evaluate(&mut p, deadline);
         iterations += 1;
         search.record(&pb, &values, &grad, &p);
+        if Instant::now() >= deadline {
+            break;
+        }
     }
     let mut prices = search.best_prices.clone();
     let mut direction: Option<Gradient> = None;
-    while fits(slowest) && iterations < max_iterations && search.eta.iter().any(|&e| e > ETA_MIN) {
-        let t0 = Instant::now();
-        let (values, grad) = pb.evaluate(&mut prices);
-        slowest = slowest.max(t0.elapsed());
+    while Instant::now() < deadline
+        && iterations < max_iterations
+        && search.eta.iter().any(|&e| e > ETA_MIN)
+    {
+        let (values, grad) = pb.evaluate(&mut prices, deadline);
         iterations += 1;
         let restarted = search.record(&pb, &values, &grad, &prices);
         // Components that stalled go back to their best prices with a shorter step.
@@ -187,7 +198,11 @@ pub fn lagrangian_bound(
                 _ => "mixed",
             },
             teams: teams[c],
-            method: "lagrangian",
+            method: if search.improved_once[c] {
+                "lagrangian"
+            } else {
+                "trivial"
+            },
             bound: search.best[c],
             value: None,
         })
@@ -259,9 +274,11 @@ impl Problem<'_> {
         }
     }
 
-    /// The Lagrangian value at `prices` (a valid bound) and a subgradient; stores each
-    /// group's minimising work-limit multiplier in `prices.lambda`.
-    fn evaluate(&self, prices: &mut Prices) -> (Vec<f64>, Gradient) {
+    /// The Lagrangian value at `prices` per component (each a valid bound on its
+    /// component) and a subgradient; stores each group's minimising work-limit
+    /// multiplier in `prices.lambda`. Groups not started by `deadline` are skipped:
+    /// their components' values are then `+inf` (no information), the others exact.
+    fn evaluate(&self, prices: &mut Prices, deadline: Instant) -> (Vec<f64>, Gradient) {
         let (inst, slots) = (self.inst, self.slots);
         let obj = &inst.objective();
         let comp = self.comps;
@@ -302,12 +319,16 @@ impl Problem<'_> {
             }
         }
         let cover_values = self.cover_values(prices);
-        let choices: Vec<Choice> = self
+        let choices: Vec<Option<Choice>> = self
             .groups
             .par_iter()
             .enumerate()
-            .map(|(gi, g)| self.best_choice(g, prices, &cover_values, prices.lambda[gi]))
+            .map(|(gi, g)| {
+                (Instant::now() < deadline)
+                    .then(|| self.best_choice(g, prices, &cover_values, prices.lambda[gi]))
+            })
             .collect();
+        let mut skipped = vec![false; comp.count];
         let mut grad = Gradient {
             presence: vec![0.0; n],
             n1: vec![0.0; n],
@@ -317,6 +338,10 @@ impl Problem<'_> {
             chosen_response: Vec::new(),
         };
         for (gi, (g, c)) in self.groups.iter().zip(&choices).enumerate() {
+            let Some(c) = c else {
+                skipped[comp.group[gi]] = true;
+                continue;
+            };
             let cnt = g.count as f64;
             add(comp.group[gi], cnt * c.value);
             prices.lambda[gi] = c.lambda;
@@ -357,9 +382,24 @@ impl Problem<'_> {
         let values = total
             .iter()
             .zip(&magnitude)
-            .map(|(t, m)| t + 1e-9 * m)
+            .zip(&skipped)
+            .map(|((t, m), &skip)| if skip { f64::INFINITY } else { t + 1e-9 * m })
             .collect();
         (values, grad)
+    }
+
+    /// Per component, the trivial bound of its cells (see `trivial.rs`).
+    fn trivial_parts(&self, obj: &crate::model::Objective) -> Vec<f64> {
+        let slots = self.slots;
+        let mut out = vec![0.0; self.comps.count];
+        for i in 0..self.alpha.len() {
+            let r = i / slots;
+            out[self.comps.presence[r]] +=
+                self.inst.weights()[i] * obj.presence_value(self.presence_cap[i]);
+            out[self.comps.cover[r]] +=
+                self.c1_cap[i] * self.alpha[i] + self.c2_cap[i] * self.beta[i];
+        }
+        out.iter().map(|x| x * (1.0 + 1e-12)).collect()
     }
 
     /// Per cover class, post and slot: `sum q1` over regions within response plus
@@ -426,40 +466,67 @@ impl Problem<'_> {
             let v = dp.solve(&values, worked) + lambda * max_work;
             (v, worked.iter().filter(|&&w| w).count() as f64)
         };
-        let (mut value, count) = run(0.0, &mut worked);
-        let mut lambda = 0.0;
-        if count > max_work {
-            // T(lambda) is convex; its slope is max_work - count(lambda).
-            let top = best_val.iter().copied().fold(0.0, f64::max) + 1.0;
-            let (mut lo, mut hi) = (0.0, top);
-            if lambda0 > 0.0 && lambda0 < top {
-                let (_, c) = run(lambda0, &mut worked);
+        // Every lambda >= 0 gives a valid value; the smallest one tried is kept.
+        // T(lambda) is convex with slope max_work - count(lambda). A warm start from
+        // the previous evaluation's lambda brackets the minimum in a few steps.
+        let top = best_val.iter().copied().fold(0.0, f64::max) + 1.0;
+        let mut best = (f64::INFINITY, 0.0, Vec::new());
+        let keep = |v: f64, l: f64, w: &Vec<bool>, best: &mut (f64, f64, Vec<bool>)| {
+            if v < best.0 {
+                *best = (v, l, w.clone());
+            }
+        };
+        let (lo, hi, steps) = if lambda0 > 0.0 && lambda0 < top {
+            let (v, c) = run(lambda0, &mut worked);
+            keep(v, lambda0, &worked, &mut best);
+            if c > max_work {
+                let up = (2.0 * lambda0).min(top);
+                let (v, c) = run(up, &mut worked);
+                keep(v, up, &worked, &mut best);
                 if c > max_work {
-                    lo = lambda0;
+                    (up, top, WARM_STEPS + 4)
                 } else {
-                    hi = lambda0;
+                    (lambda0, up, WARM_STEPS)
                 }
-            }
-            for _ in 0..14 {
-                let mid = 0.5 * (lo + hi);
-                let (v, c) = run(mid, &mut worked);
-                if v < value {
-                    value = v;
-                    lambda = mid;
-                }
-                if c > max_work {
-                    lo = mid;
+            } else if c < max_work {
+                let down = 0.5 * lambda0;
+                let (v, c) = run(down, &mut worked);
+                keep(v, down, &worked, &mut best);
+                if c < max_work {
+                    let (v, _) = run(0.0, &mut worked);
+                    keep(v, 0.0, &worked, &mut best);
+                    (0.0, down, WARM_STEPS)
                 } else {
-                    hi = mid;
+                    (down, lambda0, WARM_STEPS)
                 }
+            } else {
+                (lambda0, lambda0, 0) // slope 0: lambda0 is a minimiser
             }
-            let (v, _) = run(hi, &mut worked);
-            if v < value {
-                value = v;
-                lambda = hi;
+        } else {
+            let (v, c) = run(0.0, &mut worked);
+            keep(v, 0.0, &worked, &mut best);
+            if c > max_work {
+                (0.0, top, COLD_STEPS)
+            } else {
+                (0.0, 0.0, 0)
             }
-            run(lambda, &mut worked);
+        };
+        let (mut lo, mut hi) = (lo, hi);
+        for _ in 0..steps {
+            let mid = 0.5 * (lo + hi);
+            let (v, c) = run(mid, &mut worked);
+            keep(v, mid, &worked, &mut best);
+            if c > max_work {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
         }
+        if steps > 0 {
+            let (v, _) = run(hi, &mut worked);
+            keep(v, hi, &worked, &mut best);
+        }
+        let (value, lambda, worked) = best;
         let chosen = (0..slots)
             .filter(|&s| worked[s])
             .map(|s| (s as u16, best_loc[s]))

@@ -18,9 +18,11 @@ pub struct BoundArgs {
     /// Instance file (patrolplan.instance.v1 JSON).
     instance: PathBuf,
     /// Wall-clock budget in seconds (the bound stays valid, only weaker, when short).
+    /// Small instances: 70 % to the exact path, the rest to the Lagrangian; loading the
+    /// instance is not counted.
     #[arg(long, default_value_t = 60.0)]
     time_limit: f64,
-    /// Force a method (exact_lp, lagrangian, trivial); default: chosen by size.
+    /// Force a method (exact, exact_lp, lagrangian, trivial); default: chosen by size.
     #[arg(long)]
     method: Option<String>,
     /// Print `{"bound", "method", "elapsed_ms"}` as JSON.

@@ -25,6 +25,8 @@ pub(super) struct Search {
     pub(super) response_sum: Vec<f64>,
     pub(super) weight_sum: f64,
     pub(super) count: usize,
+    /// Per component: an evaluation beat its starting value.
+    pub(super) improved_once: Vec<bool>,
 }
 
 impl Search {
@@ -39,6 +41,7 @@ impl Search {
             response_sum: vec![0.0; n],
             weight_sum: 0.0,
             count: 0,
+            improved_once: vec![false; c],
         }
     }
 
@@ -69,6 +72,7 @@ impl Search {
             if v < self.best[c] {
                 self.best[c] = v;
                 improved[c] = true;
+                self.improved_once[c] = true;
                 self.stall[c] = 0;
             } else {
                 self.stall[c] += 1;
