@@ -169,6 +169,33 @@ pub fn compute_bound_with_hint(
     options: &BoundOptions,
     hint: Option<&Schedule>,
 ) -> Result<BoundResult, BoundError> {
+    bound_with(instance, options, hint, false)
+}
+
+/// Branch-and-bound nodes per component of the exact path in a work-limited run.
+pub const WORK_LIMITED_NODES: u64 = 1_000_000;
+/// Multiplier evaluations per component of the exact path in a work-limited run.
+pub const WORK_LIMITED_DUAL_ITERATIONS: usize = 400;
+
+/// [`compute_bound_with_hint`] for a caller whose run is bounded by work, not time
+/// (an iteration budget): the exact path then stops by node and multiplier-evaluation
+/// counts ([`WORK_LIMITED_NODES`], [`WORK_LIMITED_DUAL_ITERATIONS`]) with the time
+/// limit as a safety net, so whether it proves an optimum and which optimal schedule
+/// it returns is the same on every machine, at any thread count and load.
+pub fn compute_bound_work_limited(
+    instance: &Instance,
+    options: &BoundOptions,
+    hint: Option<&Schedule>,
+) -> Result<BoundResult, BoundError> {
+    bound_with(instance, options, hint, true)
+}
+
+fn bound_with(
+    instance: &Instance,
+    options: &BoundOptions,
+    hint: Option<&Schedule>,
+    work_limited: bool,
+) -> Result<BoundResult, BoundError> {
     let start = Instant::now();
     let deadline = start + options.time_limit;
     let groups = groups::team_groups(instance);
@@ -217,6 +244,17 @@ pub fn compute_bound_with_hint(
                 } else {
                     remaining(deadline)
                 },
+                node_limit: if work_limited {
+                    WORK_LIMITED_NODES
+                } else {
+                    u64::MAX
+                },
+                dual_iterations: if work_limited {
+                    WORK_LIMITED_DUAL_ITERATIONS
+                } else {
+                    crate::exact::ExactOptions::default().dual_iterations
+                },
+                clock_free: work_limited,
                 ..crate::exact::ExactOptions::default()
             },
         );

@@ -41,6 +41,10 @@ pub struct ExactOptions {
     pub dual_iterations: usize,
     /// Share of a component's time given to the multiplier search.
     pub dual_share: f64,
+    /// Stop by `node_limit` and `dual_iterations` only: the clock (`time_limit`) is
+    /// then a safety net and, unless it fires, the outcome (proven or not, and which
+    /// optimal plan) does not depend on timing or load.
+    pub clock_free: bool,
 }
 
 impl Default for ExactOptions {
@@ -50,6 +54,7 @@ impl Default for ExactOptions {
             node_limit: u64::MAX,
             dual_iterations: 5_000,
             dual_share: 0.5,
+            clock_free: false,
         }
     }
 }
@@ -188,7 +193,11 @@ pub fn solve_exact(
         }
         let now = Instant::now();
         let left = deadline.saturating_duration_since(now);
-        let share = left.mul_f64((sizes[i] as f64 / size_left.max(1.0)).min(1.0));
+        let share = if options.clock_free {
+            left
+        } else {
+            left.mul_f64((sizes[i] as f64 / size_left.max(1.0)).min(1.0))
+        };
         size_left -= sizes[i] as f64;
         let local = Local::new(inst, comp);
         let mut hint_plan = incumbent.map(|h| {
@@ -204,7 +213,11 @@ pub fn solve_exact(
                 &start_prices,
                 None,
                 DIVE_NODES,
-                now + share.mul_f64(0.1),
+                if options.clock_free {
+                    deadline
+                } else {
+                    now + share.mul_f64(0.1)
+                },
             );
             if let Some(plan) = dive.plan {
                 hint_plan = Some((dive.value, plan));
@@ -214,7 +227,11 @@ pub fn solve_exact(
             &local,
             start_prices,
             hint_plan.as_ref().map(|h| h.0),
-            now + share.mul_f64(options.dual_share),
+            if options.clock_free {
+                deadline
+            } else {
+                now + share.mul_f64(options.dual_share)
+            },
             options.dual_iterations,
         );
         report.dual_iterations = dual.iterations;

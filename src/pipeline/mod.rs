@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::bound::{compute_bound_with_hint, BoundError, BoundOptions};
+use crate::bound::{compute_bound_with_hint, compute_bound_work_limited, BoundError, BoundOptions};
 use crate::construct::baseline;
 use crate::model::Instance;
 use crate::schedule::{evaluate, Kpis, ObjectiveParts, Schedule};
@@ -215,14 +215,28 @@ pub fn bound_stage(
     budget: Duration,
     hint: Option<&Schedule>,
 ) -> Result<BoundStage, PipelineError> {
-    match compute_bound_with_hint(
-        inst,
-        &BoundOptions {
-            time_limit: budget,
-            ..BoundOptions::default()
-        },
-        hint,
-    ) {
+    bound_stage_with(inst, budget, hint, false)
+}
+
+/// [`bound_stage`]; `work_limited` (a run with an iteration budget and no time limit)
+/// makes the exact path stop by work counts, so its proven schedule is the same at
+/// any thread count and load (`bound::compute_bound_work_limited`).
+pub fn bound_stage_with(
+    inst: &Instance,
+    budget: Duration,
+    hint: Option<&Schedule>,
+    work_limited: bool,
+) -> Result<BoundStage, PipelineError> {
+    let options = BoundOptions {
+        time_limit: budget,
+        ..BoundOptions::default()
+    };
+    let result = if work_limited {
+        compute_bound_work_limited(inst, &options, hint)
+    } else {
+        compute_bound_with_hint(inst, &options, hint)
+    };
+    match result {
         Ok(b) => Ok(BoundStage {
             bound: Some(b.bound),
             method: Some(b.method),
@@ -365,7 +379,12 @@ impl<'a> Pipeline<'a> {
             ));
             let t0 = Instant::now();
             // The baseline is the bound's price hint.
-            stage = bound_stage(self.inst, budget, Some(&base_schedule))?;
+            stage = bound_stage_with(
+                self.inst,
+                budget,
+                Some(&base_schedule),
+                time_limit.is_none(),
+            )?;
             timings.bound_ms = t0.elapsed().as_millis() as u64;
         }
         let BoundStage {
