@@ -250,6 +250,135 @@ fn temp_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// `baseline`, `replan`, `report`, `export` (each of its files) and `build`, with
+/// their outputs in `out_dir` (the inputs in `dir`, `schedule` a solved schedule of
+/// `tiny` once the commands run).
+fn more_writing_commands(
+    dir: &Path,
+    tiny: &str,
+    schedule: &str,
+    out_dir: &Path,
+) -> Vec<Vec<String>> {
+    let events = dir.join("events.json");
+    std::fs::write(
+        &events,
+        r#"{"format":"patrolplan.events.v1","instance":"tiny-day-seed1","now":4,"events":[]}"#,
+    )
+    .unwrap();
+    let out = |name: &str| out_dir.join(name).to_str().unwrap().to_string();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    let sample = |f: &str| sample.join(f).to_str().unwrap().to_string();
+    let strings = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<String>>();
+    let mut cases = vec![
+        strings(&["baseline", tiny, "--out", &out("b.json")]),
+        strings(&[
+            "replan",
+            tiny,
+            schedule,
+            "--events",
+            events.to_str().unwrap(),
+            "--out",
+            &out("r.json"),
+            "--iterations",
+            "100",
+            "--no-bound",
+        ]),
+        strings(&["report", tiny, schedule, "--out", &out("r.html")]),
+    ];
+    for flag in ["--geojson", "--csv", "--slots-csv"] {
+        cases.push(strings(&["export", tiny, schedule, flag, &out("e.out")]));
+    }
+    cases.push(strings(&[
+        "build",
+        "--regions",
+        &sample("regions.geojson"),
+        "--teams",
+        &sample("teams.csv"),
+        "--posts",
+        &sample("posts.csv"),
+        "--incidents",
+        &sample("incidents.csv"),
+        "--rules",
+        &sample("rules.json"),
+        "--objective",
+        &sample("objective.json"),
+        "--start",
+        patrolplan::build::sample::SAMPLE_START,
+        "--slot-minutes",
+        "60",
+        "--slots",
+        "168",
+        "--out",
+        &out("i.json"),
+    ]));
+    cases
+}
+
+#[test]
+fn every_writing_command_fails_with_exit_1_into_a_missing_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiny = data("tiny.json");
+    let sched = dir.path().join("s.json");
+    let out = run(&[
+        "solve",
+        &tiny,
+        "--out",
+        sched.to_str().unwrap(),
+        "--iterations",
+        "100",
+        "--quiet",
+        "--no-bound",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let missing = dir.path().join("no-such-dir");
+    for case in more_writing_commands(dir.path(), &tiny, sched.to_str().unwrap(), &missing) {
+        let args: Vec<&str> = case.iter().map(String::as_str).collect();
+        let out = run(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("no-such-dir"), "the path is named: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!missing.exists(), "{args:?} made the directory");
+    }
+}
+
+#[test]
+fn report_and_export_are_refused_with_their_estimate_and_the_bound_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = grid_instance(400, 1000, 100, 10, 10);
+    let inst = write_json(dir.path(), "mid.json", &v);
+    let sched = dir.path().join("s.json");
+    let s = sched.to_str().unwrap();
+    let out = run(&["baseline", &inst, "--out", s]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = dir.path().join("r.html");
+    let h = html.to_str().unwrap();
+    for args in [
+        vec!["report", &inst, s, "--out", h, "--max-memory", "24M"],
+        vec!["export", &inst, s, "--csv", h, "--max-memory", "24M"],
+    ] {
+        let out = run(&args);
+        assert_refused(&out, "");
+        assert!(!html.exists(), "nothing written");
+    }
+    // Enough for the report, not for a bound as well: the report is written without one.
+    let out = run(&[
+        "report",
+        &inst,
+        s,
+        "--out",
+        h,
+        "--max-memory",
+        "120M",
+        "--bound-time-limit",
+        "1",
+    ]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("no bound: it would need about"), "{err}");
+    assert!(html.exists());
+}
+
 #[test]
 fn a_missing_directory_is_exit_1_naming_the_path() {
     let dir = tempfile::tempdir().unwrap();
@@ -385,6 +514,14 @@ fn a_closed_stdout_is_not_a_panic() {
         (vec!["bound", &tiny, "--method", "trivial", "--json"], 0),
         (vec!["--help"], 0),
     ];
+    let more = more_writing_commands(dir.path(), &tiny, s, dir.path());
+    let cases: Vec<(Vec<&str>, i32)> = cases
+        .into_iter()
+        .chain(
+            more.iter()
+                .map(|c| (c.iter().map(String::as_str).collect(), 0)),
+        )
+        .collect();
     for (args, code) in cases {
         let (status, err) = with_closed_stdout(&args);
         assert!(!err.contains("panicked"), "{args:?}: {err}");

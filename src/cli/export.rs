@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::memory::MemoryArgs;
 use super::output::write_file;
 use super::report::load;
 use super::{CommandResult, Failure};
@@ -28,6 +29,8 @@ pub struct ExportArgs {
     /// Slots CSV: one row per worked team-slot.
     #[arg(long)]
     slots_csv: Option<PathBuf>,
+    #[command(flatten)]
+    memory: MemoryArgs,
 }
 
 /// Writes the files asked for, each atomically; exit 0 also for an infeasible schedule.
@@ -37,7 +40,7 @@ pub fn run(args: ExportArgs) -> CommandResult {
             "nothing to export: give at least one of --geojson FILE, --csv FILE, --slots-csv FILE"
         )));
     }
-    let loaded = load(&args.instance, &args.schedule)?;
+    let loaded = load(&args.instance, &args.schedule, &args.memory)?;
     let (inst, input) = (&loaded.instance, &loaded.input);
     // Render everything first, so that a failure leaves no file written.
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();

@@ -7,10 +7,12 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 
+use super::memory::{file_bytes, MemoryArgs};
 use super::{CommandResult, Failure};
 use crate::bound::{compute_bound_with_hint, BoundOptions};
 use crate::construct::baseline;
-use crate::model::{load_instance, read_bounded, Instance};
+use crate::model::memory::{check_instance, Work};
+use crate::model::{read_bounded, Instance};
 use crate::report::explain::{
     explain as explain_cell, parse_target, render_text, uncovered_slots_of,
 };
@@ -37,6 +39,8 @@ pub struct ReportArgs {
     /// (0: show no bound).
     #[arg(long, default_value_t = 5.0)]
     bound_time_limit: f64,
+    #[command(flatten)]
+    memory: MemoryArgs,
 }
 
 /// A schedule file read for reporting: the resolved schedule and the summary's claims.
@@ -46,11 +50,24 @@ pub(super) struct Loaded {
     pub summary: Option<serde_json::Value>,
 }
 
-/// Loads the instance and the schedule, keeping the schedule's summary (bad input: exit 2).
-pub(super) fn load(instance: &Path, schedule: &Path) -> Result<Loaded, Failure> {
-    let inst = load_instance(instance)
-        .with_context(|| format!("instance {}", instance.display()))
-        .map_err(Failure::BadInput)?;
+/// Loads the instance within the memory limit of reading, scoring and writing out
+/// `schedule` ([`Work::Report`]), and the schedule, keeping the schedule's summary (bad
+/// input or too large: exit 2).
+pub(super) fn load(
+    instance: &Path,
+    schedule: &Path,
+    memory: &MemoryArgs,
+) -> Result<Loaded, Failure> {
+    let work = Work::Report {
+        schedule_bytes: file_bytes(schedule),
+        with_bound: false,
+    };
+    let inst = super::memory::load(instance, memory, work).map_err(|f| match f {
+        Failure::BadInput(e) => {
+            Failure::BadInput(e.context(format!("instance {}", instance.display())))
+        }
+        other => other,
+    })?;
     let parsed = read_bounded(schedule)
         .map_err(anyhow::Error::from)
         .and_then(|json| parse_schedule_file(&json).map_err(anyhow::Error::from))
@@ -78,7 +95,7 @@ pub fn run(args: ReportArgs) -> CommandResult {
         instance,
         input,
         summary,
-    } = load(&args.instance, &args.schedule)?;
+    } = load(&args.instance, &args.schedule, &args.memory)?;
     let (eval, detail) = evaluate_input_detailed(&instance, &input);
     let base_schedule = baseline(&instance);
     let base = evaluate(&instance, &base_schedule);
@@ -95,6 +112,7 @@ pub fn run(args: ReportArgs) -> CommandResult {
             bound: b,
             source: "the schedule's summary (computed by the solver that wrote it)".into(),
         }),
+        None if args.bound_time_limit > 0.0 && !bound_fits(&instance, &args) => None,
         None if args.bound_time_limit > 0.0 => {
             let options = BoundOptions {
                 time_limit: Duration::from_secs_f64(args.bound_time_limit),
@@ -175,4 +193,27 @@ pub(super) fn explain(instance: &Instance, input: &ScheduleInput, target: &str) 
     use std::io::Write;
     let _ = std::io::stdout().write_all(out.as_bytes());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether computing a bound for the report fits the memory limit; when not, the report
+/// goes on without one (with a note).
+fn bound_fits(instance: &Instance, args: &ReportArgs) -> bool {
+    let Some(limit) = args.memory.limit() else {
+        return true;
+    };
+    let work = Work::Report {
+        schedule_bytes: file_bytes(&args.schedule),
+        with_bound: true,
+    };
+    match check_instance(instance, &work, limit) {
+        Ok(_) => true,
+        Err(e) => {
+            tell!(
+                "note: no bound: it would need about {}, more than the limit of {}",
+                crate::model::memory::human(e.needed),
+                crate::model::memory::human(limit)
+            );
+            false
+        }
+    }
 }

@@ -168,6 +168,8 @@ pub enum Work {
     Report {
         /// Size of the schedule file.
         schedule_bytes: u64,
+        /// Whether an upper bound is computed for it too (while the rest is alive).
+        with_bound: bool,
     },
 }
 
@@ -305,6 +307,16 @@ fn evaluation_bytes(s: &Sizes) -> u64 {
         .saturating_add(mul(s.worked_slots, 16))
 }
 
+/// The per-cell numbers of a report or export (`schedule::detail`): weight, presence and
+/// three score parts (8 bytes each), four team counts (4 bytes) and two flags per
+/// region-slot, a count and a list per post-slot, and per worked team-slot a position
+/// and a slot entry.
+fn detail_bytes(s: &Sizes) -> u64 {
+    mul(s.region_slots(), 58)
+        .saturating_add(mul(s.post_slots(), 28))
+        .saturating_add(mul(s.worked_slots, 24))
+}
+
 /// A schedule in memory (4 bytes per worked team-slot) and as a file: one `String` per
 /// worked team-slot in the file structure, and the pretty JSON text (about 16 bytes of
 /// indentation and quotes per slot beside the id).
@@ -411,13 +423,23 @@ pub fn estimate(sizes: &Sizes, work: &Work, relation_budget: u64) -> Estimate {
     let load = Phase::new().add("instance file text", s.file_bytes);
     let work_phases: Vec<Phase> = match *work {
         Work::Validate => vec![],
-        Work::Evaluate { schedule_bytes } | Work::Report { schedule_bytes } => {
+        Work::Evaluate { schedule_bytes } => vec![Phase::new()
+            .add("schedule file", schedule_input_bytes(schedule_bytes))
+            .add("evaluation", evaluation_bytes(s))
+            .add("baseline", baseline_bytes(s))],
+        Work::Report {
+            schedule_bytes,
+            with_bound,
+        } => {
             let mut read = Phase::new()
                 .add("schedule file", schedule_input_bytes(schedule_bytes))
                 .add("evaluation", evaluation_bytes(s))
-                .add("baseline", baseline_bytes(s));
-            if matches!(work, Work::Report { .. }) {
-                read = read.add("report output", schedule_output_bytes(s));
+                .add("detailed evaluation (per-cell numbers)", detail_bytes(s))
+                .add("baseline", baseline_bytes(s))
+                // Export renders up to three files before writing any.
+                .add("report output", mul(schedule_output_bytes(s), 2));
+            if with_bound {
+                read = read.add("bound (Lagrangian prices and gradients)", bound_bytes(s));
             }
             vec![read]
         }
