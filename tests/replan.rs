@@ -553,3 +553,108 @@ fn the_replan_respects_max_memory_and_leaves_the_output_alone_on_bad_input() {
         .collect();
     assert!(left.is_empty(), "no temporary file is left");
 }
+
+/// Every event type in one file (a dispatch, a patrol and a mobile drop-out, a reserve,
+/// a requirement, a risk spike and a pin), with and without a budget; then a second
+/// file on the warm re-planner, where the earlier dispatch is over and a pin over its
+/// null is bad input.
+#[test]
+fn mixed_events_in_one_file_and_a_chain() {
+    let (inst, plan) = small();
+    let now = 14;
+    let mobile = working(&inst, &plan, TeamKind::Mobile, now);
+    let patrol = working(&inst, &plan, TeamKind::Patrol, now + 1);
+    let (d, _, dend) = mobile[0];
+    let (m2, _, _) = mobile[1];
+    let (p1, _, _) = patrol[0];
+    let (p2, _, _) = patrol[patrol.len() - 1];
+    let idle = (0..inst.teams().len())
+        .find(|&k| inst.teams()[k].kind == TeamKind::Patrol && plan.shifts[k].is_empty())
+        .unwrap_or(p2);
+    let id = |k: usize| inst.teams()[k].id.clone();
+    let dto = dend.min(now + 2);
+    // A region no patrol team stands in at now+1..now+3 (as in a_new_requirement_is_met).
+    let req = (0..inst.regions().len())
+        .find(|&r| {
+            (now + 1..now + 3).all(|s| {
+                (0..inst.teams().len()).all(|k| {
+                    plan.location(k, s) != Some(r as u32)
+                        || inst.teams()[k].kind != TeamKind::Patrol
+                })
+            })
+        })
+        .unwrap_or(0);
+    let evs = vec![
+        format!(
+            r#"{{"type":"dispatched","team":"{}","from":{now},"to":{dto}}}"#,
+            id(d)
+        ),
+        format!(
+            r#"{{"type":"unavailable","team":"{}","from":{},"to":{}}}"#,
+            id(p1),
+            now + 1,
+            now + 6
+        ),
+        format!(
+            r#"{{"type":"unavailable","team":"{}","from":{now},"to":{}}}"#,
+            id(m2),
+            now + 3
+        ),
+        format!(
+            r#"{{"type":"available","team":"{}","from":{now},"to":{}}}"#,
+            id(idle),
+            now + 10
+        ),
+        format!(
+            r#"{{"type":"requirement","region":"{}","from":{},"to":{},"teams":1}}"#,
+            inst.regions()[req].id,
+            now + 1,
+            now + 3
+        ),
+        format!(
+            r#"{{"type":"risk","region":"{}","from":{now},"to":{},"factor":2.5}}"#,
+            inst.regions()[3].id,
+            now + 5
+        ),
+        format!(
+            r#"{{"type":"pin","team":"{}","from":{now},"to":{}}}"#,
+            id(p2),
+            now + 4
+        ),
+    ];
+    check_replan(&inst, &plan, &events_json(&inst, now, &evs, None));
+    check_replan(&inst, &plan, &events_json(&inst, now, &evs, Some(30)));
+
+    // The chain: the first re-plan becomes the previous plan of the next file.
+    let mut rp = Replanner::new(inst.clone(), plan.clone()).with_settings(options());
+    let first = parse_events(&events_json(&inst, now, &evs[..1], None), &inst, &plan).unwrap();
+    rp.apply(&first).unwrap();
+    let previous = rp.schedule().clone();
+    let later = now + 1;
+    let pin = format!(
+        r#"{{"type":"pin","team":"{}","from":{later},"to":{}}}"#,
+        id(d),
+        later + 1
+    );
+    let err = parse_events(
+        &events_json(rp.instance(), later, &[pin], None),
+        rp.instance(),
+        &previous,
+    )
+    .unwrap_err();
+    assert!(err.paths().contains(&"events[0]"), "{err}");
+    // Without the pin: the dispatch is not re-sent, so the team is back on stand-by.
+    let next = parse_events(
+        &events_json(rp.instance(), later, &[], None),
+        rp.instance(),
+        &previous,
+    )
+    .unwrap();
+    let updated = next.apply(rp.instance()).unwrap();
+    let out = rp.apply(&next).unwrap();
+    let referee = evaluate_replan_schedule(&updated, &out.schedule, &next.rules(previous));
+    assert!(referee.feasible, "{:?}", referee.violations.first());
+    if dto > later {
+        assert_ne!(out.schedule.cell(d, later), Cell::Null);
+    }
+}

@@ -454,6 +454,20 @@ fn check_contradictions(rd: &mut Reader, events: &[Event], at_path: &[usize], pr
     for (e, &i) in events.iter().zip(at_path) {
         match e {
             Event::Pin(p) => {
+                // A null there is an earlier dispatch: the pin would keep it, but only
+                // this file's dispatched ranges may be null (and a pin may not overlap
+                // them).
+                if let Some(s) = (p.from..p.to).find(|&s| previous.cell(p.team, s) == Cell::Null) {
+                    found.push((
+                        format!("events[{i}]"),
+                        format!(
+                            "the pin of team {:?} ({}..{}) covers slot {s}, where the team is dispatched (null) in the previous schedule",
+                            id(p.team),
+                            p.from,
+                            p.to
+                        ),
+                    ));
+                }
                 for (j, other) in dispatched.iter().chain(&unavailable) {
                     if p.overlaps(other) {
                         found.push((
