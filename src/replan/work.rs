@@ -448,15 +448,23 @@ impl<'a> Work<'a> {
             }
             match self.plan.rows[k][s] {
                 Cell::At(l) if l != r => {
-                    if !self.may_leave(k, l, s) || !self.hop_fits(k, s, r) {
+                    if !self.may_leave(k, l, s) {
                         continue;
                     }
-                    let d = self.change_delta(k, s, Cell::At(r));
-                    let cost = (d.max(0) as usize, -self.patrol_delta(k, l, r, s));
-                    if best.as_ref().is_none_or(|b| (cost.0, cost.1) < (b.0, b.1)) {
-                        let mut row = self.plan.rows[k].clone();
-                        row[s] = Cell::At(r);
-                        best = Some((cost.0, cost.1, k, row));
+                    if self.hop_fits(k, s, r) {
+                        let d = self.change_delta(k, s, Cell::At(r));
+                        let cost = (d.max(0) as usize, -self.patrol_delta(k, l, r, s));
+                        if best.as_ref().is_none_or(|b| (cost.0, cost.1) < (b.0, b.1)) {
+                            let mut row = self.plan.rows[k].clone();
+                            row[s] = Cell::At(r);
+                            best = Some((cost.0, cost.1, k, row));
+                        }
+                    } else if let Some((n, row)) = self.move_piece(k, r, s) {
+                        // A hop too far for one slot: the shift's rest (or its start)
+                        // moves there.
+                        if best.as_ref().is_none_or(|b| n < b.0) {
+                            best = Some((n, 0.0, k, row));
+                        }
                     }
                 }
                 Cell::Off if !t.volunteer => {
@@ -476,6 +484,42 @@ impl<'a> Work<'a> {
             }
             _ => false,
         }
+    }
+
+    /// Working patrol team `k` at region `r` from `s` to the end of its run, from the
+    /// run's start to `s`, or for the whole run: the cheapest that keeps the row's
+    /// rules and lets it leave every region it leaves. Returns the changes and the row.
+    fn move_piece(&self, k: TeamIdx, r: u32, s: Slot) -> Option<(usize, Vec<Cell>)> {
+        let row = &self.plan.rows[k];
+        let (mut a, mut b) = (s, s + 1);
+        while a > self.now && row[a - 1] != Cell::Off {
+            a -= 1;
+        }
+        while b < self.slots && row[b] != Cell::Off {
+            b += 1;
+        }
+        let mut best: Option<(usize, Vec<Cell>)> = None;
+        for (x, y) in [(s, b), (a, s + 1), (a, b)] {
+            let ok = (x..y).all(|t| {
+                !self.is_fixed(k, t)
+                    && match row[t] {
+                        Cell::At(l) => l == r || self.may_leave(k, l, t),
+                        _ => false,
+                    }
+            });
+            if !ok {
+                continue;
+            }
+            let mut new = row.clone();
+            new[x..y].fill(Cell::At(r));
+            let n = (x..y)
+                .map(|t| self.change_delta(k, t, Cell::At(r)).max(0) as usize)
+                .sum();
+            if self.row_ok(k, &new) && best.as_ref().is_none_or(|(m, _)| n < *m) {
+                best = Some((n, new));
+            }
+        }
+        best
     }
 
     /// Idle team `k` working at `r` around slot `s`: an extension of a neighbouring
