@@ -209,6 +209,7 @@ fn check_satisfiable(f: &InstanceFile) {
     let outcome = patrolplan::Solver::new(&instance)
         .threads(1)
         .iterations(0)
+        .repair(false)
         // No deadline: the construction is deterministic and ends on its own; a
         // deadline (the solver's default is 10 s) would make the result depend on load.
         .time_limit(None)

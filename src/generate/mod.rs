@@ -166,6 +166,7 @@ fn keep_satisfiable(mut file: InstanceFile) -> InstanceFile {
         let unmet = match crate::Solver::new(&instance)
             .threads(1)
             .iterations(0)
+            .repair(false)
             // No deadline: the construction is deterministic and ends on its own; a
             // deadline (the solver's default is 10 s) would make the result depend on load.
             .time_limit(None)

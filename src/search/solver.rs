@@ -157,6 +157,7 @@ pub struct Solver<'a> {
     members: Option<usize>,
     acceptance: AcceptanceKind,
     full_assert_every: u64,
+    repair: bool,
 }
 
 impl<'a> Solver<'a> {
@@ -176,6 +177,7 @@ impl<'a> Solver<'a> {
             members: None,
             acceptance: AcceptanceKind::LateAcceptance(1000),
             full_assert_every: if cfg!(debug_assertions) { 5_000 } else { 0 },
+            repair: true,
         }
     }
 
@@ -195,6 +197,16 @@ impl<'a> Solver<'a> {
     /// Wall-clock limit (`None`: no limit; then set an iteration budget).
     pub fn time_limit(mut self, limit: Option<Duration>) -> Self {
         self.time_limit = limit;
+        self
+    }
+
+    /// Whether a construction that cannot place every minimum-patrol requirement hands
+    /// over to the relaxed search to repair it (default: yes). Off, the unmet
+    /// requirements are reported at once: that is what the preset generator asks
+    /// ("which requirements does the construction meet?"), and the repair of a draft
+    /// with an unmeetable requirement would search in vain until its cap.
+    pub fn repair(mut self, on: bool) -> Self {
+        self.repair = on;
         self
     }
 
@@ -296,7 +308,7 @@ impl<'a> Solver<'a> {
                         dropped = usize::MAX;
                         res = construct(&mut st, &mut sc, &interrupt);
                     }
-                    if unmet(&res) {
+                    if unmet(&res) && self.repair {
                         // Greedy choices blocked a requirement: let the search repair.
                         let seed = mix(self.seed, u64::MAX, teams[0] as u64);
                         if repair_breaches(&mut st, seed, &interrupt) {
