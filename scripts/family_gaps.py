@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Where patrolplan falls short of the proven optimum on the irregular family, and what the
-optimum does differently: for /work/notes/family-findings.md.
+optimum does differently (the figures behind docs/testing.md).
 
     P=/work/peers-venv/bin/python
     $P scripts/family_gaps.py [--iterations 20000] [--optimal DIR] [--only tiny-5.json ...]

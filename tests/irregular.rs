@@ -274,7 +274,7 @@ fn covering_solves_are_feasible_and_scored_like_the_evaluator() {
 
 #[test]
 #[ignore = "issue 8: covering-11 is 0.05 % below its optimum at this budget (main c67f55e); \
-            see /work/notes/family-findings.md (run with --ignored)"]
+            see docs/solver.md and docs/testing.md (run with --ignored)"]
 fn covering_cases_at_their_known_optimum() {
     let short = covering_shortfalls();
     assert!(
