@@ -27,7 +27,7 @@ if [ -z "$CHROMIUM" ]; then
     fi
 fi
 cargo build --release --quiet --bin patrolplan
-BIN=$PWD/target/release/patrolplan
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/patrolplan
 OUT=${BROWSER_OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
