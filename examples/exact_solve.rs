@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use patrolplan::exact::{solve_exact, ExactOptions};
+use patrolplan::bound::exact::{solve_exact, ExactOptions};
 use patrolplan::schedule::evaluate;
 use patrolplan::{load_instance, Solver};
 

@@ -40,7 +40,6 @@ pub mod build;
 pub mod cli;
 pub mod construct;
 pub mod events;
-pub mod exact;
 pub mod generate;
 pub mod geo;
 pub mod model;

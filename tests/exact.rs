@@ -10,8 +10,8 @@
 
 use std::time::Duration;
 
+use patrolplan::bound::exact::{solve_exact, ExactOptions};
 use patrolplan::bound::{compute_bound, mip, BoundMethod, BoundOptions};
-use patrolplan::exact::{solve_exact, ExactOptions};
 use patrolplan::schedule::evaluate;
 use patrolplan::Instance;
 use rand::{Rng, SeedableRng};
@@ -144,7 +144,7 @@ fn irregular(seed: u64) -> Option<Instance> {
 fn combinations(inst: &Instance) -> f64 {
     (0..inst.teams().len())
         .map(|k| {
-            let t = patrolplan::exact::model::TeamModel::new(inst, k, 0);
+            let t = patrolplan::bound::exact::model::TeamModel::new(inst, k, 0);
             let mut cur = vec![0f64; t.states()];
             cur[t.initial() as usize] = 1.0;
             for s in 0..inst.slots() {

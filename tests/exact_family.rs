@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
+use patrolplan::bound::exact::{solve_exact, ExactOptions};
 use patrolplan::bound::{compute_bound, BoundOptions};
-use patrolplan::exact::{solve_exact, ExactOptions};
 use patrolplan::schedule::evaluate;
 
 #[test]

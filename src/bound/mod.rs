@@ -9,6 +9,7 @@
 
 pub mod backend;
 pub mod components;
+pub mod exact;
 pub mod exact_lp;
 pub mod groups;
 #[cfg(feature = "highs")]
@@ -31,7 +32,7 @@ use crate::schedule::Schedule;
 /// LP in time, and the Lagrangian is tighter there anyway.
 pub const EXACT_LP_MAX_ASSIGNMENTS: usize = 4_000;
 
-/// The exact path (`crate::exact`) is used automatically up to this many table
+/// The exact path (`crate::bound::exact`) is used automatically up to this many table
 /// entries over the whole instance (slots x team states); its multiplier search costs
 /// about one pass over them per evaluation.
 pub const EXACT_AUTO_MAX_ENTRIES: usize = 3_000_000;
@@ -53,7 +54,7 @@ pub enum BoundMethod {
     /// Each region-slot at its best (instant, weak).
     Trivial,
     /// Per component, the Lagrangian with each team's exact move machine and a branch
-    /// and bound (`crate::exact`); small components only.
+    /// and bound (`crate::bound::exact`); small components only.
     Exact,
 }
 
@@ -202,7 +203,7 @@ fn bound_with(
     let ceilings = trivial::ceilings(instance, &groups);
     let trivial = trivial::trivial_bound(instance, &ceilings);
     let method = options.method.unwrap_or_else(|| {
-        if crate::exact::instance_table_entries(instance) <= EXACT_AUTO_MAX_ENTRIES {
+        if crate::bound::exact::instance_table_entries(instance) <= EXACT_AUTO_MAX_ENTRIES {
             BoundMethod::Exact
         } else if assignment_count(instance) <= EXACT_LP_MAX_ASSIGNMENTS {
             BoundMethod::ExactLp
@@ -233,10 +234,10 @@ fn bound_with(
         }
     };
     if method == BoundMethod::Exact {
-        let out = crate::exact::solve_exact(
+        let out = crate::bound::exact::solve_exact(
             instance,
             Some(hint),
-            &crate::exact::ExactOptions {
+            &crate::bound::exact::ExactOptions {
                 // In automatic mode part of the budget is kept for the Lagrangian, which
                 // is tighter where the exact path's multipliers have not converged.
                 time_limit: if options.method.is_none() {
@@ -252,10 +253,10 @@ fn bound_with(
                 dual_iterations: if work_limited {
                     WORK_LIMITED_DUAL_ITERATIONS
                 } else {
-                    crate::exact::ExactOptions::default().dual_iterations
+                    crate::bound::exact::ExactOptions::default().dual_iterations
                 },
                 clock_free: work_limited,
-                ..crate::exact::ExactOptions::default()
+                ..crate::bound::exact::ExactOptions::default()
             },
         );
         if out.proven_optimal && out.schedule.is_none() {

@@ -369,9 +369,9 @@ impl<'a> Pipeline<'a> {
         if let Some(share) = self.settings.bound_share {
             // Part of the budget goes to the bound, first, so that the search keeps
             // every core afterwards.
-            // Small instances: the bound stage is the exact path (crate::exact), which
+            // Small instances: the bound stage is the exact path (crate::bound::exact), which
             // can prove the optimum; it gets most of the time.
-            let share = if crate::exact::instance_table_entries(self.inst)
+            let share = if crate::bound::exact::instance_table_entries(self.inst)
                 <= crate::bound::EXACT_AUTO_MAX_ENTRIES
             {
                 share.max(EXACT_BOUND_SHARE)
@@ -440,7 +440,7 @@ impl<'a> Pipeline<'a> {
         // it too; this is the pipeline's own re-score).
         let mut out = out;
         let mut referee = evaluate(self.inst, &out.schedule);
-        // The exact path (crate::exact, run in the bound stage for small instances)
+        // The exact path (crate::bound::exact, run in the bound stage for small instances)
         // proved its schedule optimal: it replaces the search's when the evaluator
         // scores it feasible and at least as good.
         if let Some(opt) = exact_schedule {

@@ -776,12 +776,12 @@ pub fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exact::model::components;
+    use crate::bound::exact::model::components;
 
     /// The specialised recurrence equals the generic move enumeration.
     #[test]
     fn tables_match_the_move_enumeration() {
-        let inst = Instance::from_json(include_str!("../../tests/data/hand.json")).unwrap();
+        let inst = Instance::from_json(include_str!("../../../tests/data/hand.json")).unwrap();
         for comp in components(&inst) {
             let local = Local::new(&inst, &comp);
             let mut p = local.initial_prices(None);

@@ -256,7 +256,7 @@ mod tests {
     /// enumeration of `bound::mip` lists.
     #[test]
     fn moves_count_the_same_plans_as_the_enumeration() {
-        let inst = Instance::from_json(include_str!("../../tests/data/hand.json")).unwrap();
+        let inst = Instance::from_json(include_str!("../../../tests/data/hand.json")).unwrap();
         for k in 0..inst.teams().len().min(4) {
             let t = TeamModel::new(&inst, k, 0);
             let want = crate::bound::mip::team_schedules(&inst, k).len();
