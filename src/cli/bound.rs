@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::anyhow;
 use clap::Args;
@@ -34,12 +33,7 @@ pub struct BoundArgs {
 
 /// Prints a proven upper bound on the objective of every feasible schedule.
 pub fn run(args: BoundArgs) -> CommandResult {
-    if !(args.time_limit.is_finite() && args.time_limit > 0.0) {
-        return Err(Failure::BadInput(anyhow!(
-            "--time-limit must be a positive number of seconds, got {}",
-            args.time_limit
-        )));
-    }
+    let time_limit = super::time_limit_arg(args.time_limit)?;
     let method = match args.method.as_deref() {
         None => None,
         Some("exact_lp") => Some(BoundMethod::ExactLp),
@@ -53,10 +47,7 @@ pub fn run(args: BoundArgs) -> CommandResult {
         }
     };
     let instance = load(&args.instance, &args.memory, Work::Bound)?;
-    let options = BoundOptions {
-        time_limit: Duration::from_secs_f64(args.time_limit),
-        method,
-    };
+    let options = BoundOptions { time_limit, method };
     let result = compute_bound(&instance, &options)?;
     if args.json {
         let out = serde_json::json!({

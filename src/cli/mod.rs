@@ -94,6 +94,29 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 /// well-formed answer such as an infeasible schedule).
 pub type CommandResult = Result<ExitCode, Failure>;
 
+/// `--time-limit SECS` as a duration: a positive, finite number of seconds, else bad
+/// input (checked before any file is read).
+fn time_limit_arg(secs: f64) -> Result<std::time::Duration, Failure> {
+    if secs.is_finite() && secs > 0.0 {
+        Ok(std::time::Duration::from_secs_f64(secs))
+    } else {
+        Err(Failure::BadInput(anyhow::anyhow!(
+            "--time-limit must be a positive number of seconds, got {secs}"
+        )))
+    }
+}
+
+/// `--bound-share` in [0, 1), else bad input.
+fn bound_share_arg(share: f64) -> Result<f64, Failure> {
+    if (0.0..1.0).contains(&share) {
+        Ok(share)
+    } else {
+        Err(Failure::BadInput(anyhow::anyhow!(
+            "--bound-share must be in [0, 1), got {share}"
+        )))
+    }
+}
+
 /// Parses the arguments, runs the command and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -138,4 +161,31 @@ pub fn main() -> ExitCode {
 fn print_error(e: &anyhow::Error) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "error: {e:#}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_limit_and_bound_share_are_checked_once_for_every_command() {
+        assert_eq!(
+            time_limit_arg(2.5).unwrap(),
+            std::time::Duration::from_millis(2500)
+        );
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let err = time_limit_arg(bad).unwrap_err();
+            assert!(
+                matches!(err, Failure::BadInput(ref e) if e.to_string().contains("--time-limit"))
+            );
+        }
+        assert_eq!(bound_share_arg(0.0).unwrap(), 0.0);
+        assert_eq!(bound_share_arg(0.2).unwrap(), 0.2);
+        for bad in [1.0, -0.1, f64::NAN] {
+            let err = bound_share_arg(bad).unwrap_err();
+            assert!(
+                matches!(err, Failure::BadInput(ref e) if e.to_string().contains("--bound-share"))
+            );
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::Args;
@@ -111,21 +111,8 @@ pub fn run(args: ReplanArgs) -> CommandResult {
     // SIGINT and SIGTERM from here on stop the re-optimisation, which writes its best
     // re-plan.
     let cancel = super::signals::cancel_on_signals();
-    let time_limit = match args.time_limit {
-        Some(t) if !(t.is_finite() && t > 0.0) => {
-            return Err(Failure::BadInput(anyhow::anyhow!(
-                "--time-limit must be a positive number of seconds, got {t}"
-            )))
-        }
-        Some(t) => Some(Duration::from_secs_f64(t)),
-        None => None,
-    };
-    if !(0.0..1.0).contains(&args.bound_share) {
-        return Err(Failure::BadInput(anyhow::anyhow!(
-            "--bound-share must be in [0, 1), got {}",
-            args.bound_share
-        )));
-    }
+    let time_limit = args.time_limit.map(super::time_limit_arg).transpose()?;
+    super::bound_share_arg(args.bound_share)?;
     let loading = Instant::now();
     let work = Work::Replan {
         input_bytes: file_bytes(&args.schedule).saturating_add(file_bytes(&args.events)),
@@ -225,7 +212,7 @@ mod tests {
         );
         assert_eq!(
             lib.effective_time_limit(crate::pipeline::DEFAULT_REPLAN_TIME_LIMIT),
-            Some(Duration::from_secs(1))
+            Some(std::time::Duration::from_secs(1))
         );
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -64,6 +64,8 @@ pub struct SolveArgs {
 pub fn run(args: SolveArgs) -> CommandResult {
     // SIGINT and SIGTERM from here on stop the search, which writes its best schedule.
     let cancel = super::signals::cancel_on_signals();
+    let time_limit = args.time_limit.map(super::time_limit_arg).transpose()?;
+    super::bound_share_arg(args.bound_share)?;
     let loading = Instant::now();
     let work = Work::Solve {
         components: None,
@@ -72,21 +74,6 @@ pub fn run(args: SolveArgs) -> CommandResult {
     let inst = load(&args.instance, &args.memory, work)?;
     let with_bound = check_solve(&inst, &args.memory, !args.no_bound)?;
     let load_ms = loading.elapsed().as_millis() as u64;
-    let time_limit = match args.time_limit {
-        Some(t) if !(t.is_finite() && t > 0.0) => {
-            return Err(Failure::BadInput(anyhow::anyhow!(
-                "--time-limit must be a positive number of seconds, got {t}"
-            )))
-        }
-        Some(t) => Some(Duration::from_secs_f64(t)),
-        None => None,
-    };
-    if !(0.0..1.0).contains(&args.bound_share) {
-        return Err(Failure::BadInput(anyhow::anyhow!(
-            "--bound-share must be in [0, 1), got {}",
-            args.bound_share
-        )));
-    }
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
@@ -216,7 +203,7 @@ mod tests {
         assert_eq!(lib.time_limit, None);
         assert_eq!(
             lib.effective_time_limit(crate::pipeline::DEFAULT_TIME_LIMIT),
-            Some(Duration::from_secs(60))
+            Some(std::time::Duration::from_secs(60))
         );
     }
 }
