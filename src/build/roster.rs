@@ -122,19 +122,17 @@ fn row_shape(row: &Row<'_>, width: usize, file: &str, report: &mut Report) -> bo
     row.width_ok
 }
 
-/// Reads the teams file.
-pub fn read_teams(
-    input: impl Read,
+/// Walks a file's data rows. A row the CSV reader cannot read, a row of the wrong width
+/// and a repeated `id` are reported here; `each` reads the rest of every other row, with
+/// the row's `id` when it has one. One walk for every roster file, so they report alike.
+fn each_row<R: Read>(
+    table: &mut Table<R>,
     file: &str,
-    grid: Option<&Grid>,
     report: &mut Report,
-) -> Vec<TeamInput> {
-    let Some(mut table) = Table::open(input, file, &TEAM_COLUMNS, report) else {
-        return Vec::new();
-    };
+    noun: &str,
+    mut each: impl FnMut(&mut Cells<'_, '_>, Option<String>),
+) {
     let width = table.width();
-    let mut header_checked = false;
-    let mut teams = Vec::new();
     let mut seen = std::collections::BTreeMap::new();
     while let Some(row) = table.next_row() {
         let row = match row {
@@ -149,18 +147,6 @@ pub fn read_teams(
                 continue;
             }
         };
-        if !header_checked {
-            header_checked = true;
-            let point_columns = row.has_column("base_lon") && row.has_column("base_lat");
-            if !(row.has_column("base") || point_columns) {
-                report.push(
-                    file,
-                    Place::Line(1),
-                    "column base",
-                    "missing: give base (a region or post id) or base_lon and base_lat",
-                );
-            }
-        }
         if !row_shape(&row, width, file, report) {
             continue;
         }
@@ -175,10 +161,36 @@ pub fn read_teams(
             if let Some(first) = seen.insert(id.clone(), row.line) {
                 c.bad(
                     "id",
-                    format!("team id {id:?} is already used on line {first}"),
+                    format!("{noun} id {id:?} is already used on line {first}"),
                 );
             }
         }
+        each(&mut c, id);
+    }
+}
+
+/// Reads the teams file.
+pub fn read_teams(
+    input: impl Read,
+    file: &str,
+    grid: Option<&Grid>,
+    report: &mut Report,
+) -> Vec<TeamInput> {
+    let Some(mut table) = Table::open(input, file, &TEAM_COLUMNS, report) else {
+        return Vec::new();
+    };
+    let point_columns = table.has_column("base_lon") && table.has_column("base_lat");
+    if !(table.has_column("base") || point_columns) {
+        report.push(
+            file,
+            Place::Line(1),
+            "column base",
+            "missing: give base (a region or post id) or base_lon and base_lat",
+        );
+    }
+    let mut teams = Vec::new();
+    each_row(&mut table, file, report, "team", |c, id| {
+        let row = c.row;
         let kind = match c.required("kind").as_deref() {
             Some("patrol") => Some(TeamKind::Patrol),
             Some("mobile") => Some(TeamKind::Mobile),
@@ -248,7 +260,7 @@ pub fn read_teams(
             _ => None,
         };
         if !c.ok {
-            continue;
+            return;
         }
         let (
             Some(id),
@@ -259,7 +271,7 @@ pub fn read_teams(
             Some((base, base_is_point)),
         ) = (id, kind, members, speed, rules, base)
         else {
-            continue;
+            return;
         };
         teams.push(TeamInput {
             line: row.line,
@@ -281,7 +293,7 @@ pub fn read_teams(
                 }),
             },
         });
-    }
+    });
     teams
 }
 
@@ -290,40 +302,9 @@ pub fn read_posts(input: impl Read, file: &str, report: &mut Report) -> Vec<Post
     let Some(mut table) = Table::open(input, file, &POST_COLUMNS, report) else {
         return Vec::new();
     };
-    let width = table.width();
     let mut posts = Vec::new();
-    let mut seen = std::collections::BTreeMap::new();
-    while let Some(row) = table.next_row() {
-        let row = match row {
-            Ok(r) => r,
-            Err((line, msg)) => {
-                report.push(
-                    file,
-                    Place::Line(line),
-                    "",
-                    format!("cannot be read: {msg}"),
-                );
-                continue;
-            }
-        };
-        if !row_shape(&row, width, file, report) {
-            continue;
-        }
-        let mut c = Cells {
-            row: &row,
-            file,
-            report,
-            ok: true,
-        };
-        let id = c.required("id");
-        if let Some(id) = &id {
-            if let Some(first) = seen.insert(id.clone(), row.line) {
-                c.bad(
-                    "id",
-                    format!("post id {id:?} is already used on line {first}"),
-                );
-            }
-        }
+    each_row(&mut table, file, report, "post", |c, id| {
+        let row = c.row;
         let lon = c
             .required("lon")
             .and_then(|_| c.number("lon", -180.0, 180.0, false));
@@ -332,10 +313,10 @@ pub fn read_posts(input: impl Read, file: &str, report: &mut Report) -> Vec<Post
             .and_then(|_| c.number("lat", -90.0, 90.0, false));
         let capacity = c.count("capacity", 0);
         if !c.ok {
-            continue;
+            return;
         }
         let (Some(id), Some(lon), Some(lat)) = (id, lon, lat) else {
-            continue;
+            return;
         };
         posts.push(PostInput {
             line: row.line,
@@ -345,7 +326,7 @@ pub fn read_posts(input: impl Read, file: &str, report: &mut Report) -> Vec<Post
                 capacity: Some(Number::from(capacity.unwrap_or(1))),
             },
         });
-    }
+    });
     posts
 }
 

@@ -42,11 +42,6 @@ impl Row<'_> {
         let i = *self.index.get(column)?;
         self.record.get(i).map(str::trim).filter(|v| !v.is_empty())
     }
-
-    /// Whether the file has this column at all.
-    pub(crate) fn has_column(&self, column: &str) -> bool {
-        self.index.contains_key(column)
-    }
 }
 
 impl<R: Read> Table<R> {
@@ -153,6 +148,11 @@ impl<R: Read> Table<R> {
                 Some(Err((line, e.to_string())))
             }
         }
+    }
+
+    /// Whether the file has this column at all.
+    pub(crate) fn has_column(&self, column: &str) -> bool {
+        self.index.contains_key(column)
     }
 
     /// Number of columns in the header.

@@ -194,13 +194,7 @@ pub fn geojson(instance: &Instance, input: &ScheduleInput, detail: &Detail) -> F
         if team.kind != TeamKind::Patrol {
             continue;
         }
-        for shift in input
-            .schedule
-            .shifts
-            .get(k)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
+        for shift in input.schedule.team_shifts(k) {
             let mut line: Vec<Vec<f64>> = Vec::new();
             for &l in &shift.at {
                 if let Some(p) = location_point(instance, team.kind, l) {
@@ -268,13 +262,7 @@ pub fn roster_csv(instance: &Instance, input: &ScheduleInput) -> Result<Vec<u8>,
         "locations",
     ])?;
     for (k, team) in instance.teams().iter().enumerate() {
-        for shift in input
-            .schedule
-            .shifts
-            .get(k)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
+        for shift in input.schedule.team_shifts(k) {
             let ids: Vec<&str> = (0..shift.at.len())
                 .map(|i| location_id(instance, &unresolved, k, shift, i))
                 .collect();
@@ -323,13 +311,7 @@ pub fn slots_csv(instance: &Instance, input: &ScheduleInput) -> Result<Vec<u8>, 
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["team", "slot", "time", "location", "lon", "lat"])?;
     for (k, team) in instance.teams().iter().enumerate() {
-        for shift in input
-            .schedule
-            .shifts
-            .get(k)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
+        for shift in input.schedule.team_shifts(k) {
             for (i, &l) in shift.at.iter().enumerate() {
                 let s = shift.start + i;
                 let (lon, lat) = match location_point(instance, team.kind, l) {

@@ -699,10 +699,7 @@ fn script_data(r: &ReportInput, clock: &Clock, proj: &Projection) -> serde_json:
             let shifts: Vec<serde_json::Value> = r
                 .input
                 .schedule
-                .shifts
-                .get(k)
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
+                .team_shifts(k)
                 .iter()
                 .map(|sh| {
                     let mut runs: Vec<i64> = Vec::new();

@@ -47,7 +47,7 @@ impl Occupancy {
             mobile: vec![Vec::new(); slots],
         };
         for (k, team) in instance.teams().iter().enumerate() {
-            let shifts = schedule.shifts.get(k).map(Vec::as_slice).unwrap_or(&[]);
+            let shifts = schedule.team_shifts(k);
             let n_locations = instance.nodes(team.kind).len();
             let mut worked = Vec::new();
             let mut positions = Vec::new();

@@ -54,6 +54,12 @@ pub struct Schedule {
 }
 
 impl Schedule {
+    /// The shifts of team `k`; none when the schedule lists fewer teams (a schedule file
+    /// read for another instance).
+    pub fn team_shifts(&self, k: usize) -> &[Shift] {
+        self.shifts.get(k).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// A schedule in which no team works.
     pub fn empty(instance: &Instance) -> Schedule {
         Schedule {
@@ -73,11 +79,7 @@ impl Schedule {
 
     /// What team `k` does in slot `s` (teams beyond the schedule are off).
     pub fn cell(&self, k: TeamIdx, s: Slot) -> Cell {
-        match self
-            .shifts
-            .get(k)
-            .and_then(|sh| sh.iter().find_map(|x| x.location_at(s)))
-        {
+        match self.team_shifts(k).iter().find_map(|x| x.location_at(s)) {
             None => Cell::Off,
             Some(Shift::NULL) => Cell::Null,
             Some(l) => Cell::At(l),
@@ -87,7 +89,7 @@ impl Schedule {
     /// Team `k`'s cells over `0..slots`.
     pub fn row(&self, k: TeamIdx, slots: Slot) -> Vec<Cell> {
         let mut row = vec![Cell::Off; slots];
-        for sh in self.shifts.get(k).map(Vec::as_slice).unwrap_or(&[]) {
+        for sh in self.team_shifts(k) {
             for (i, &l) in sh.at.iter().enumerate() {
                 if let Some(c) = row.get_mut(sh.start.saturating_add(i)) {
                     *c = if l == Shift::NULL {

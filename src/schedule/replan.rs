@@ -78,9 +78,9 @@ impl ReplanRules {
         let cut_before = end <= self.now
             && self
                 .previous
-                .shifts
-                .get(k)
-                .is_some_and(|sh| sh.iter().any(|x| x.start == start && x.end() == end));
+                .team_shifts(k)
+                .iter()
+                .any(|x| x.start == start && x.end() == end);
         cut_now || cut_before
     }
 
