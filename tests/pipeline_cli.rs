@@ -87,3 +87,78 @@ fn solve_writes_the_pipeline_summary_and_the_same_schedule_as_the_library() {
         evaluate(&inst, &schedule).objective.total
     );
 }
+
+/// A cancel pressed before the bound stage (here in the notice that announces it)
+/// stops the large Lagrangian before its first evaluation and the run returns at once
+/// with the best plan known, the baseline: the bound is then the trivial one, the
+/// search never ran, and the stage times add up to at most the solve time.
+#[test]
+fn a_cancel_during_the_bound_stage_returns_the_baseline_with_a_valid_bound() {
+    use patrolplan::bound::{compute_bound, BoundMethod, BoundOptions};
+    use patrolplan::construct::baseline::baseline;
+    use patrolplan::CancelToken;
+    use std::time::Duration;
+
+    let inst = load_instance(concat!(env!("CARGO_MANIFEST_DIR"), "/data/nanjing.json")).unwrap();
+    let token = CancelToken::new();
+    let pressed = token.clone();
+    let out = Pipeline::new(&inst)
+        .threads(2)
+        .time_limit(Some(Duration::from_secs(600)))
+        .cancel_token(token)
+        .on_notice(move |text| {
+            if text.starts_with("computing the upper bound") {
+                pressed.cancel();
+            }
+        })
+        .run()
+        .expect("the baseline of nanjing is feasible");
+    assert_eq!(out.stats.iterations, 0);
+    assert_eq!(out.schedule.shifts, baseline(&inst).shifts);
+    let referee = evaluate(&inst, &out.schedule);
+    assert!(referee.feasible);
+    assert_eq!(referee.objective.total, out.objective.total);
+    let trivial = compute_bound(
+        &inst,
+        &BoundOptions {
+            time_limit: Duration::from_secs(5),
+            method: Some(BoundMethod::Trivial),
+        },
+    )
+    .unwrap()
+    .bound;
+    let bound = out.bound.expect("a bound");
+    assert!(bound >= out.objective.total);
+    assert!(
+        (bound - trivial).abs() <= 1e-9 * trivial,
+        "bound {bound}, trivial {trivial}: the bound stage did not stop"
+    );
+    let t = out.timings;
+    assert!(
+        t.baseline_ms + t.bound_ms + t.search_ms <= t.solve_ms,
+        "{t:?}"
+    );
+    assert!(t.bound_ms < 60_000, "{t:?}");
+}
+
+/// The stage times of a normal run add up to at most the solve time.
+#[test]
+fn the_stage_times_add_up() {
+    let inst = load_instance(concat!(env!("CARGO_MANIFEST_DIR"), "/data/nanjing.json")).unwrap();
+    let out = Pipeline::new(&inst)
+        .threads(2)
+        .time_limit(Some(std::time::Duration::from_secs(2)))
+        .run()
+        .unwrap();
+    let t = out.timings;
+    assert!(
+        t.baseline_ms + t.bound_ms + t.search_ms <= t.solve_ms,
+        "{t:?}"
+    );
+    assert!(out.stats.elapsed_ms <= t.search_ms, "{t:?} {:?}", out.stats);
+    assert!(t.bound_ms > 0 && t.search_ms > 0, "{t:?}");
+    // The outcome's score is the evaluator's (carried from the solver's check).
+    let referee = evaluate(&inst, &out.schedule);
+    assert!(referee.feasible);
+    assert_eq!(referee.objective.total, out.objective.total);
+}

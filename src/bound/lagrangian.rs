@@ -86,13 +86,31 @@ struct Problem<'a> {
     comps: &'a Components,
 }
 
-/// Runs the multiplier search until `deadline` or `max_iterations` evaluations (at
-/// least one). `hint`, when given, is a schedule whose prices start the search.
+/// When the multiplier search stops: at the deadline or when `cancelled()` turns true,
+/// whichever comes first. Both are checked before each team group is priced.
+#[derive(Clone, Copy)]
+pub struct Until<'a> {
+    /// Wall-clock deadline.
+    pub deadline: Instant,
+    /// A cancel button (for example SIGINT during `solve`'s bound stage).
+    pub cancelled: &'a (dyn Fn() -> bool + Sync),
+}
+
+impl Until<'_> {
+    /// Whether the search must stop now.
+    pub fn passed(&self) -> bool {
+        Instant::now() >= self.deadline || (self.cancelled)()
+    }
+}
+
+/// Runs the multiplier search until `until` passes or `max_iterations` evaluations (at
+/// least one is started; its groups not priced before `until` passes are skipped).
+/// `hint`, when given, is a schedule whose prices start the search.
 pub fn lagrangian_bound(
     inst: &Instance,
     groups: &[Group],
     ceilings: &Ceilings,
-    deadline: Instant,
+    until: Until,
     max_iterations: usize,
     hint: Option<&Schedule>,
 ) -> LagrangianOutcome {
@@ -146,23 +164,21 @@ pub fn lagrangian_bound(
     // The deadline is kept inside each evaluation: the groups not yet priced when it
     // passes leave their components at their previous best (see `Problem::evaluate`).
     for mut p in starts {
-        if iterations > 0 && (Instant::now() >= deadline || iterations >= max_iterations) {
+        if iterations > 0 && (until.passed() || iterations >= max_iterations) {
             break;
         }
-        let (values, grad) = pb.evaluate(&mut p, deadline);
+        let (values, grad) = pb.evaluate(&mut p, until);
         iterations += 1;
         search.record(&pb, &values, &grad, &p);
-        if Instant::now() >= deadline {
+        if until.passed() {
             break;
         }
     }
     let mut prices = search.best_prices.clone();
     let mut direction: Option<Gradient> = None;
-    while Instant::now() < deadline
-        && iterations < max_iterations
-        && search.eta.iter().any(|&e| e > ETA_MIN)
+    while !until.passed() && iterations < max_iterations && search.eta.iter().any(|&e| e > ETA_MIN)
     {
-        let (values, grad) = pb.evaluate(&mut prices, deadline);
+        let (values, grad) = pb.evaluate(&mut prices, until);
         iterations += 1;
         let restarted = search.record(&pb, &values, &grad, &prices);
         // Components that stalled go back to their best prices with a shorter step.
@@ -276,9 +292,10 @@ impl Problem<'_> {
 
     /// The Lagrangian value at `prices` per component (each a valid bound on its
     /// component) and a subgradient; stores each group's minimising work-limit
-    /// multiplier in `prices.lambda`. Groups not started by `deadline` are skipped:
-    /// their components' values are then `+inf` (no information), the others exact.
-    fn evaluate(&self, prices: &mut Prices, deadline: Instant) -> (Vec<f64>, Gradient) {
+    /// multiplier in `prices.lambda`. Groups not started before `until` passes are
+    /// skipped: their components' values are then `+inf` (no information), the others
+    /// exact.
+    fn evaluate(&self, prices: &mut Prices, until: Until) -> (Vec<f64>, Gradient) {
         let (inst, slots) = (self.inst, self.slots);
         let obj = &inst.objective();
         let comp = self.comps;
@@ -324,7 +341,7 @@ impl Problem<'_> {
             .par_iter()
             .enumerate()
             .map(|(gi, g)| {
-                (Instant::now() < deadline)
+                (!until.passed())
                     .then(|| self.best_choice(g, prices, &cover_values, prices.lambda[gi]))
             })
             .collect();
@@ -536,5 +553,68 @@ impl Problem<'_> {
             lambda,
             worked: chosen,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+    use crate::bound::{groups::team_groups, trivial};
+
+    fn small() -> Instance {
+        Instance::from_json(include_str!("../../data/small.json")).expect("valid")
+    }
+
+    /// A cancel pressed before the search starts: one evaluation is started and every
+    /// group of it skipped, so each component keeps its trivial share (still a bound).
+    #[test]
+    fn a_cancel_pressed_before_the_start_stops_at_the_trivial_shares() {
+        let inst = small();
+        let groups = team_groups(&inst);
+        let ceilings = trivial::ceilings(&inst, &groups);
+        let trivial = trivial::trivial_bound(&inst, &ceilings);
+        let until = Until {
+            deadline: Instant::now() + Duration::from_secs(600),
+            cancelled: &|| true,
+        };
+        let out = lagrangian_bound(&inst, &groups, &ceilings, until, usize::MAX, None);
+        assert_eq!(out.iterations, 1);
+        assert!(out.components.iter().all(|c| c.method == "trivial"));
+        assert!(
+            out.bound <= trivial * (1.0 + 1e-9),
+            "{} > {trivial}",
+            out.bound
+        );
+        assert!(
+            out.bound >= trivial * (1.0 - 1e-9),
+            "{} < {trivial}",
+            out.bound
+        );
+    }
+
+    /// A cancel pressed while the search runs (after a number of checks) ends it
+    /// within the evaluation under way, with a bound no weaker than before it.
+    #[test]
+    fn a_cancel_pressed_during_the_search_stops_it() {
+        let inst = small();
+        let groups = team_groups(&inst);
+        let ceilings = trivial::ceilings(&inst, &groups);
+        let trivial = trivial::trivial_bound(&inst, &ceilings);
+        // Each evaluation checks once per group plus a few times around it: a cancel
+        // pressed after three evaluations' worth of checks stops within the fourth.
+        let checks = AtomicUsize::new(0);
+        let limit = 3 * (groups.len() + 2);
+        let pressed = || checks.fetch_add(1, Ordering::Relaxed) >= limit;
+        let until = Until {
+            deadline: Instant::now() + Duration::from_secs(600),
+            cancelled: &pressed,
+        };
+        let out = lagrangian_bound(&inst, &groups, &ceilings, until, usize::MAX, None);
+        assert!(out.iterations <= 4, "{} evaluations", out.iterations);
+        assert!(out.iterations >= 2, "{} evaluations", out.iterations);
+        assert!(out.bound <= trivial * (1.0 + 1e-9));
     }
 }

@@ -191,11 +191,35 @@ pub fn compute_bound_work_limited(
     bound_with(instance, options, hint, true)
 }
 
+/// [`compute_bound_with_hint`] (or, with `work_limited`, [`compute_bound_work_limited`])
+/// that also stops when `cancelled()` turns true: the large Lagrangian then ends within
+/// one team group's pricing and the best proven bound so far is returned (the
+/// trivial bound at worst). The exact path of small instances keeps its own limits.
+pub fn compute_bound_stoppable(
+    instance: &Instance,
+    options: &BoundOptions,
+    hint: Option<&Schedule>,
+    work_limited: bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<BoundResult, BoundError> {
+    bound_with_stop(instance, options, hint, work_limited, cancelled)
+}
+
 fn bound_with(
     instance: &Instance,
     options: &BoundOptions,
     hint: Option<&Schedule>,
     work_limited: bool,
+) -> Result<BoundResult, BoundError> {
+    bound_with_stop(instance, options, hint, work_limited, &|| false)
+}
+
+fn bound_with_stop(
+    instance: &Instance,
+    options: &BoundOptions,
+    hint: Option<&Schedule>,
+    work_limited: bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<BoundResult, BoundError> {
     let start = Instant::now();
     let deadline = start + options.time_limit;
@@ -324,12 +348,15 @@ fn bound_with(
             Err(_) => lagrangian_iterations = usize::MAX,
         }
     }
-    if lagrangian_iterations > 0 && !best.proven_optimal {
+    if lagrangian_iterations > 0 && !best.proven_optimal && !cancelled() {
         let out = lagrangian::lagrangian_bound(
             instance,
             &groups,
             &ceilings,
-            deadline,
+            lagrangian::Until {
+                deadline,
+                cancelled,
+            },
             lagrangian_iterations,
             Some(hint),
         );
