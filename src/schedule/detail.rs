@@ -267,13 +267,18 @@ impl Detail {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::construct::baseline::baseline;
-    use crate::schedule::evaluate;
+    use crate::schedule::{evaluate, read_schedule};
 
     #[test]
     fn cells_re_add_to_the_evaluation_and_counts_agree_with_cover() {
         let inst = Instance::from_json(include_str!("../../tests/data/hand.json")).unwrap();
-        let sched = baseline(&inst);
+        // Every kind of cell: a professional and a volunteer together on R2 (escort), the
+        // mobile team's cover of both regions from P1, and slots where nobody works.
+        let json = r#"{"format":"patrolplan.schedule.v1","instance":"hand",
+            "teams":[{"id":"T1","shifts":[{"start":0,"at":["R1","R2","R2"]}]},
+                     {"id":"V1","shifts":[{"start":1,"at":["R2","R2"]}]},
+                     {"id":"M1","shifts":[{"start":2,"at":["P1","P1","P1","P1"]}]}]}"#;
+        let sched = read_schedule(&inst, json).unwrap();
         let (eval, d) = evaluate_detailed(&inst, &sched);
         assert_eq!(eval, evaluate(&inst, &sched));
         let sum = |v: &[f64]| v.iter().sum::<f64>();
