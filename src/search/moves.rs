@@ -313,23 +313,23 @@ pub type SitedSlot = (Vec<(usize, Vec<u32>)>, Vec<u32>);
 ///
 /// `memo`: per slot, the last exactly sited problem (teams with their allowed posts) and
 /// its siting. `work`/`allowance`: the branch and bound's work spent and allowed so far,
-/// in thousandths of a node-region (nodes solved x regions of the instance: one node's
-/// linear programme costs about 0.3-0.7 ms per region, whatever the number of teams; a
-/// count, not a time, so runs stay reproducible). The allowance starts at
-/// [`EXACT_WORK_FREE`] node-regions and grows by [`EXACT_WORK_PER_ITERATION`]
-/// thousandths per iteration, so that exact siting takes a few per cent of the search
-/// time. Without it, on the `small` preset (48 slots whose mobile teams keep changing,
-/// about 20 ms a node) exact siting took three quarters of the search time for under
-/// 1 % of the gain and the search ran 5x fewer iterations. A solve starts whenever the
-/// work spent is within the allowance, so the first one always runs (pure covering: one
-/// slot, whose later re-sites the memo answers).
+/// in thousandths of a work unit-region: (simplex pivots + [`EXACT_WORK_PER_NODE`] per
+/// node + [`EXACT_WORK_PER_CALL`]) x regions of the instance (a pivot's cost grows with
+/// the model, whose rows are the instance's regions; a count, not a time, so runs stay
+/// reproducible). The allowance starts at [`EXACT_WORK_FREE`] and grows by
+/// [`EXACT_WORK_PER_ITERATION`] thousandths per iteration, so that exact siting takes a
+/// few per cent of the search time (on the `small` preset, with 48 slots whose mobile
+/// teams keep changing, a solve costs ~8 ms and gains little; more allowance there was
+/// measured worse). A solve starts whenever the work spent is within the allowance, so
+/// the first one always runs (pure covering: one slot, whose later re-sites the memo
+/// answers).
 #[derive(Debug, Clone)]
 pub struct ExactSiting {
     /// Per slot, the last exactly sited problem and its siting.
     pub memo: Vec<Option<SitedSlot>>,
-    /// Work spent (thousandths of a node-region).
+    /// Work spent (thousandths of a unit-region).
     pub work: u64,
-    /// Work allowed so far (thousandths of a node-region).
+    /// Work allowed so far (thousandths of a unit-region).
     pub allowance: u64,
     rate: u64,
 }
@@ -352,11 +352,17 @@ impl ExactSiting {
     }
 }
 
-/// Node-regions of exact siting allowed before any iteration (see [`ExactSiting`]).
-pub const EXACT_WORK_FREE: u64 = 300;
-/// Thousandths of a node-region of exact siting earned per iteration (see
+/// Unit-regions of exact siting allowed before any iteration (see [`ExactSiting`]).
+pub const EXACT_WORK_FREE: u64 = 300_000;
+/// Thousandths of a unit-region of exact siting earned per iteration (see
 /// [`ExactSiting`]).
-pub const EXACT_WORK_PER_ITERATION: u64 = 5;
+pub const EXACT_WORK_PER_ITERATION: u64 = 5_000;
+/// Work units charged per branch-and-bound node besides its pivots (loading the node's
+/// bounds and basis), see [`ExactSiting`].
+const EXACT_WORK_PER_NODE: u64 = 100;
+/// Work units charged per exact siting besides its nodes (building the model, the
+/// greedy + swap start, the first factorisation), see [`ExactSiting`].
+const EXACT_WORK_PER_CALL: u64 = 500;
 
 /// Largest number of mobile teams in a slot sited by the exact branch and bound.
 pub const EXACT_SITING_TEAMS: usize = 16;
@@ -364,9 +370,6 @@ pub const EXACT_SITING_TEAMS: usize = 16;
 pub const EXACT_SITING_NODES: usize = 300;
 /// Largest number of (team, allowed post) pairs of a slot sited exactly.
 pub const EXACT_SITING_COLUMNS: usize = 4_000;
-/// Safety cap on one exact siting's time; the node limit binds first on the slots it
-/// is used for (then the outcome does not depend on the machine's speed).
-const EXACT_SITING_SECONDS: u64 = 1;
 
 /// One slot's siting problem for the mobile teams working in it, each restricted to the
 /// posts that keep the hop rule with its neighbouring slots: local teams, the problem,
@@ -489,15 +492,11 @@ pub fn resite_exact(
     if exact.work > exact.allowance {
         return false;
     }
-    let out = crate::siting::solve_exact_limited(
-        &problem,
-        std::time::Duration::from_secs(EXACT_SITING_SECONDS),
-        EXACT_SITING_NODES,
-    );
+    let out =
+        crate::siting::solve_exact_limited(&problem, std::time::Duration::MAX, EXACT_SITING_NODES);
     let regions = st.ctx.inst.regions().len().max(1) as u64;
-    exact.work = exact
-        .work
-        .saturating_add(out.nodes.max(1) as u64 * regions * 1_000);
+    let units = out.pivots + EXACT_WORK_PER_NODE * out.nodes as u64 + EXACT_WORK_PER_CALL;
+    exact.work = exact.work.saturating_add(units * regions * 1_000);
 
     if !out.value.is_finite() || out.posts.contains(&crate::siting::UNPLACED) {
         return false;

@@ -3,18 +3,30 @@
 //! Identical teams (same cover class, same allowed posts) are merged into groups with
 //! an integer count per post, which removes their symmetry; regions that the same
 //! (group, post) columns cover are merged by summing their risk (separately for the
-//! response and the backup term, which are separable). Each node's LP is solved by
-//! clarabel; its bound is not the solver's objective but the Lagrangian value of the
-//! solver's duals (clamped to the right sign) over the node's variable box, which is a
-//! valid upper bound for *any* multipliers, so an inexact interior-point solve can make
-//! the bound weaker but never wrong.
+//! response and the backup term, which are separable).
+//!
+//! The branch and bound ([`solve_exact_limited`]) tightens the root LP with rounds of
+//! backup cuts and then branches with microlp's dual simplex, which re-solves each node
+//! from its parent's basis (a few pivots, no model rebuilt per node). Its work is
+//! counted in nodes and pivots, so a node-limited run is reproducible.
+//!
+//! [`lp_bound`] is the rigorous root bound: the LP solved by clarabel, and the bound
+//! taken not from the solver's objective but from the Lagrangian value of its duals
+//! (clamped to the right sign) over the variable box, which is a valid upper bound for
+//! *any* multipliers, so an inexact interior-point solve can make it weaker but never
+//! wrong.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use microlp::{
+    ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolutionStatus, SolveOptions,
+    SolveOutcome, Variable,
+};
+
 use good_lp::{
     clarabel, constraint, variable, Constraint, DualValues, Expression, ProblemVariables, Solution,
-    SolutionWithDual, SolverModel, Variable,
+    SolutionWithDual, SolverModel, Variable as LpVariable,
 };
 
 use super::heuristic::Prepared;
@@ -33,6 +45,9 @@ pub struct ExactOutcome {
     pub proven: bool,
     /// Branch-and-bound nodes solved.
     pub nodes: usize,
+    /// Simplex pivots of every LP solved (the root's cut rounds and the nodes): the
+    /// deterministic measure of the work done.
+    pub pivots: u64,
     /// Wall time spent.
     pub elapsed: Duration,
 }
@@ -57,10 +72,6 @@ struct LpNode {
     /// The solver's primal objective (not a proof of anything).
     #[cfg_attr(not(test), allow(dead_code))]
     primal: f64,
-    /// Column values.
-    x: Vec<f64>,
-    /// Backup indicator values.
-    c2: Vec<f64>,
 }
 
 /// The aggregated model of a slot's siting problem.
@@ -184,16 +195,16 @@ impl Model {
     ) -> Result<Option<LpNode>, String> {
         let nc = self.columns.len();
         let mut vars = ProblemVariables::new();
-        let x: Vec<Variable> = bounds[..nc]
+        let x: Vec<LpVariable> = bounds[..nc]
             .iter()
             .map(|&(lo, hi)| vars.add(variable().min(lo).max(hi)))
             .collect();
-        let c1: Vec<Variable> = self
+        let c1: Vec<LpVariable> = self
             .response
             .iter()
             .map(|_| vars.add(variable().min(0.0).max(1.0)))
             .collect();
-        let c2: Vec<Variable> = bounds[nc..]
+        let c2: Vec<LpVariable> = bounds[nc..]
             .iter()
             .map(|&(lo, hi)| vars.add(variable().min(lo).max(hi)))
             .collect();
@@ -236,19 +247,15 @@ impl Model {
             Err(good_lp::ResolutionError::Infeasible) => return Ok(None),
             Err(e) => return Err(e.to_string()),
         };
-        let x: Vec<f64> = x.iter().map(|&v| solution.value(v)).collect();
-        let c2: Vec<f64> = c2.iter().map(|&v| solution.value(v)).collect();
         let primal = (self.response.iter().zip(&c1))
             .map(|(row, &v)| row.weight * solution.value(v))
-            .chain(self.backup.iter().zip(&c2).map(|(row, v)| row.weight * v))
+            .chain((self.backup.iter().zip(&c2)).map(|(row, &v)| row.weight * solution.value(v)))
             .sum();
         let duals = solution.compute_dual();
         let y: Vec<f64> = refs.iter().map(|r| duals.dual(r.clone())).collect();
         Ok(Some(LpNode {
             bound: self.lagrangian_bound(bounds, cuts, &y),
             primal,
-            x,
-            c2,
         }))
     }
 
@@ -389,19 +396,28 @@ pub fn solve_exact(problem: &SlotSiting, time_limit: Duration) -> Option<(Vec<u3
 }
 
 const INT_TOL: f64 = 1e-5;
-/// Separation rounds per node.
-const CUT_ROUNDS: usize = 4;
 
-/// Branch and bound from the greedy + swap siting, depth first, branching on the most
-/// fractional column (up branch first), then on the backup indicator with the largest
-/// fractional value at stake. Stops at `time_limit` with the best bound of open nodes.
+/// Branch and bound from the greedy + swap siting (see [`solve_exact_limited`]); stops
+/// at `time_limit` with the best bound of open nodes.
 pub fn solve_exact_report(problem: &SlotSiting, time_limit: Duration) -> ExactOutcome {
     solve_exact_limited(problem, time_limit, usize::MAX)
 }
 
-/// [`solve_exact_report`] that also stops after `max_nodes` nodes: with a time limit
-/// that does not bind, the outcome then does not depend on the machine's speed (the
-/// search uses it as a move and must stay reproducible).
+/// Largest number of root cut rounds (each adds the violated backup cuts and re-solves
+/// the root LP from its previous basis).
+const ROOT_CUT_ROUNDS: usize = 12;
+
+/// The exact siting: the aggregated model above, its root LP tightened by rounds of
+/// backup cuts, then branch and bound by microlp's dual simplex (each node starts from
+/// its parent's basis, so a node costs a few pivots rather than a fresh solve; branching
+/// by pseudocosts, depth first with jumps to the best bound), warm-started from the
+/// greedy + swap siting. Stops after `max_nodes` nodes or at `time_limit`; with a time
+/// limit that does not bind the outcome does not depend on the machine's speed (the
+/// search uses it as a move, budgeted in nodes, and must stay reproducible).
+///
+/// `bound` is the solver's best bound (its dual simplex's, to its 1e-9 tolerances; the
+/// rigorous Lagrangian root bound is [`lp_bound`]); `proven` means the search closed
+/// within 1e-6 relative.
 pub fn solve_exact_limited(
     problem: &SlotSiting,
     time_limit: Duration,
@@ -409,106 +425,205 @@ pub fn solve_exact_limited(
 ) -> ExactOutcome {
     let started = Instant::now();
     let model = Model::new(problem);
-    let nc = model.columns.len();
-    let mut best_posts = site_slot(problem, None);
-    let mut best = evaluate(problem, &model.prep, &best_posts).unwrap_or(f64::NEG_INFINITY);
-    // Open nodes with the bound of their parent.
-    let mut stack: Vec<(Vec<(f64, f64)>, f64)> = vec![(model.root_box(), f64::INFINITY)];
-    let mut unresolved = f64::NEG_INFINITY;
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    let mut nodes = 0;
-    // Below this a node cannot beat the incumbent by more than the 1e-6 relative tolerance.
-    let cut = |v: f64| {
-        if v.is_finite() {
-            v + 1e-6 * v.abs().max(1.0)
-        } else {
-            f64::NEG_INFINITY
-        }
+    let best_posts = site_slot(problem, None);
+    let best = evaluate(problem, &model.prep, &best_posts).unwrap_or(f64::NEG_INFINITY);
+    let heuristic = ExactOutcome {
+        posts: best_posts.clone(),
+        value: best,
+        bound: f64::INFINITY,
+        proven: false,
+        nodes: 0,
+        pivots: 0,
+        elapsed: Duration::ZERO,
     };
-    while let Some((bounds, parent)) = stack.pop() {
-        if parent <= cut(best) {
-            continue;
+    // A numerical failure inside the LP solver must not take the caller down: the
+    // heuristic siting stands then.
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        model.mip(problem, &best_posts, best, time_limit, max_nodes)
+    }));
+    let mut out = match run {
+        Ok(Some(out)) => out,
+        _ => heuristic,
+    };
+    out.elapsed = started.elapsed();
+    out
+}
+
+impl Model {
+    /// Root cuts, then the MIP; `None` when the solver fails or finds no siting.
+    fn mip(
+        &self,
+        problem: &SlotSiting,
+        start: &[u32],
+        start_value: f64,
+        time_limit: Duration,
+        max_nodes: usize,
+    ) -> Option<ExactOutcome> {
+        let started = Instant::now();
+        let (cuts, root_pivots) = self.root_cuts(time_limit);
+        let (lp, x, c1, c2) = self.microlp_problem(&cuts, true);
+        let mut options = SolveOptions::default();
+        options.node_limit = Some(max_nodes.min(u64::MAX as usize) as u64);
+        options.mip_gap = 1e-7;
+        let left = time_limit.saturating_sub(started.elapsed());
+        options.time_limit = (left < Duration::from_secs(86_400 * 365)).then_some(left);
+        if start_value.is_finite() {
+            options.warm_start = Some(self.hint(start, &x, &c1, &c2));
         }
-        let left = time_limit.as_secs_f64() - started.elapsed().as_secs_f64();
-        if left <= 0.0 || nodes >= max_nodes {
-            stack.push((bounds, parent));
-            break;
+        let outcome = lp.solve_with(options).ok()?;
+        let nodes = outcome.stats().nodes_solved as usize;
+        let pivots = root_pivots + outcome.stats().lp_iterations;
+        let solution = outcome.solution()?;
+        let xv: Vec<f64> = x.iter().map(|&v| solution.var_value(v)).collect();
+        let posts = self.posts_of(&xv);
+        let value = evaluate(problem, &self.prep, &posts)?;
+        let (posts, value) = if value >= start_value {
+            (posts, value)
+        } else {
+            (start.to_vec(), start_value)
+        };
+        let closed = solution.status() == SolutionStatus::Optimal;
+        let bound = match solution.stats().best_bound {
+            Some(b) if !closed => b.max(value),
+            _ => value,
+        };
+        let proven = closed || bound <= value + 1e-6 * value.abs().max(1.0);
+        Some(ExactOutcome {
+            posts,
+            value,
+            bound,
+            proven,
+            nodes,
+            pivots,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Backup cuts found at the root: the LP relaxation solved, violated cuts added
+    /// (warm: the LP re-solved from its basis), up to [`ROOT_CUT_ROUNDS`] times.
+    fn root_cuts(&self, time_limit: Duration) -> (Vec<(usize, usize)>, u64) {
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        if self.backup.is_empty() {
+            return (cuts, 0);
         }
-        nodes += 1;
-        let mut solved = model.solve_lp(&bounds, &cuts, left);
-        // Cut rounds: add violated backup cuts (valid everywhere) and re-solve.
-        for _ in 0..CUT_ROUNDS {
-            let Ok(Some(n)) = &solved else { break };
-            let found = model.separate(&n.x, &n.c2, &mut cuts);
-            let left = time_limit.as_secs_f64() - started.elapsed().as_secs_f64();
-            if found == 0 || left <= 0.0 {
+        let started = Instant::now();
+        let (lp, x, _, c2) = self.microlp_problem(&[], false);
+        let Ok(SolveOutcome::Solution(mut sol)) = lp.solve() else {
+            return (cuts, 0);
+        };
+        for _ in 0..ROOT_CUT_ROUNDS {
+            let xv: Vec<f64> = x.iter().map(|&v| sol.var_value(v)).collect();
+            let c2v: Vec<f64> = c2.iter().map(|&v| sol.var_value(v)).collect();
+            let before = cuts.len();
+            if self.separate(&xv, &c2v, &mut cuts) == 0 || started.elapsed() >= time_limit {
                 break;
             }
-            solved = model.solve_lp(&bounds, &cuts, left);
-        }
-        let (bound, xv, c2v) = match solved {
-            Ok(Some(n)) => (n.bound, n.x, n.c2),
-            Ok(None) => continue,
-            Err(_) => {
-                unresolved = unresolved.max(parent);
-                continue;
-            }
-        };
-        let bound = bound.min(parent);
-        if bound <= cut(best) {
-            continue;
-        }
-        let frac = |v: f64| (v - v.round()).abs();
-        let branch_x = (0..nc)
-            .filter(|&j| frac(xv[j]) > INT_TOL)
-            .max_by(|&a, &b| frac(xv[a]).total_cmp(&frac(xv[b])).then(b.cmp(&a)));
-        if let Some(j) = branch_x {
-            let v = xv[j];
-            let mut down = bounds.clone();
-            down[j].1 = v.floor();
-            let mut up = bounds;
-            up[j].0 = v.ceil();
-            stack.push((down, bound));
-            stack.push((up, bound));
-            continue;
-        }
-        let posts = model.posts_of(&xv);
-        if let Some(value) = evaluate(problem, &model.prep, &posts) {
-            if value > best {
-                best = value;
-                best_posts = posts;
+            for &(e, i) in &cuts[before..] {
+                let expr = self.cut_expr(e, i, &x, &c2);
+                match sol.add_constraint(expr, ComparisonOp::Le, 0.0) {
+                    Ok(SolveOutcome::Solution(next)) => sol = next,
+                    _ => return (cuts, 0),
+                }
             }
         }
-        if bound <= cut(best) {
-            continue;
-        }
-        // Integral placement, but the LP still pays for half-covered backup rows.
-        let stake = |e: usize| model.backup[e].weight * frac(c2v[e]);
-        let branch_c2 = (0..model.backup.len())
-            .filter(|&e| frac(c2v[e]) > INT_TOL)
-            .max_by(|&a, &b| stake(a).total_cmp(&stake(b)).then(b.cmp(&a)));
-        match branch_c2 {
-            Some(e) => {
-                let mut down = bounds.clone();
-                down[nc + e].1 = 0.0;
-                let mut up = bounds;
-                up[nc + e].0 = 1.0;
-                stack.push((down, bound));
-                stack.push((up, bound));
-            }
-            None => unresolved = unresolved.max(bound),
-        }
+        let pivots = sol.stats().lp_iterations;
+        (cuts, pivots)
     }
-    let open = stack.iter().map(|(_, b)| *b).fold(unresolved, f64::max);
-    let bound = open.max(best);
-    let proven = best.is_finite() && bound <= cut(best);
-    ExactOutcome {
-        posts: best_posts,
-        value: best,
-        bound,
-        proven,
-        nodes,
-        elapsed: started.elapsed(),
+
+    /// `c2[e] - sum_{j in S_e, j != i} x_j` (a backup cut's left-hand side, `<= 0`).
+    fn cut_expr(&self, e: usize, i: usize, x: &[Variable], c2: &[Variable]) -> LinearExpr {
+        let mut expr = LinearExpr::empty();
+        expr.add(c2[e], 1.0);
+        for &j in &self.backup[e].cols {
+            if j != i {
+                expr.add(x[j], -1.0);
+            }
+        }
+        expr
+    }
+
+    /// The model (with `cuts`) for microlp: integral `x` and `c2` when `integral`.
+    fn microlp_problem(
+        &self,
+        cuts: &[(usize, usize)],
+        integral: bool,
+    ) -> (Problem, Vec<Variable>, Vec<Variable>, Vec<Variable>) {
+        let mut lp = Problem::new(OptimizationDirection::Maximize);
+        let x: Vec<Variable> = self
+            .columns
+            .iter()
+            .map(|c| {
+                if integral {
+                    lp.add_integer_var(0.0, (0, c.upper as i32))
+                } else {
+                    lp.add_var(0.0, (0.0, c.upper))
+                }
+            })
+            .collect();
+        let c1: Vec<Variable> = (self.response.iter())
+            .map(|row| lp.add_var(row.weight, (0.0, 1.0)))
+            .collect();
+        let c2: Vec<Variable> = (self.backup.iter())
+            .map(|row| {
+                if integral {
+                    lp.add_binary_var(row.weight)
+                } else {
+                    lp.add_var(row.weight, (0.0, 1.0))
+                }
+            })
+            .collect();
+        let mut by_group: Vec<LinearExpr> =
+            self.members.iter().map(|_| LinearExpr::empty()).collect();
+        for (j, c) in self.columns.iter().enumerate() {
+            by_group[c.group].add(x[j], 1.0);
+        }
+        for (expr, m) in by_group.into_iter().zip(&self.members) {
+            lp.add_constraint(expr, ComparisonOp::Eq, m.len() as f64);
+        }
+        for (cap, cols) in &self.capacity_rows {
+            let expr: LinearExpr = cols.iter().map(|&j| (x[j], 1.0)).collect();
+            lp.add_constraint(expr, ComparisonOp::Le, *cap);
+        }
+        for (row, &v) in self.response.iter().zip(&c1) {
+            let mut expr: LinearExpr = row.cols.iter().map(|&j| (x[j], -1.0)).collect();
+            expr.add(v, 1.0);
+            lp.add_constraint(expr, ComparisonOp::Le, 0.0);
+        }
+        for (row, &v) in self.backup.iter().zip(&c2) {
+            let mut expr: LinearExpr = row.cols.iter().map(|&j| (x[j], -1.0)).collect();
+            expr.add(v, 2.0);
+            lp.add_constraint(expr, ComparisonOp::Le, 0.0);
+        }
+        for &(e, i) in cuts {
+            lp.add_constraint(self.cut_expr(e, i, &x, &c2), ComparisonOp::Le, 0.0);
+        }
+        (lp, x, c1, c2)
+    }
+
+    /// A siting (posts by problem position) as values of the model's variables.
+    fn hint(
+        &self,
+        posts: &[u32],
+        x: &[Variable],
+        c1: &[Variable],
+        c2: &[Variable],
+    ) -> Vec<(Variable, f64)> {
+        let mut xv = vec![0.0; self.columns.len()];
+        for (pos, &p) in posts.iter().enumerate() {
+            let g = self.prep.group[pos];
+            if let Some(j) = (self.columns.iter()).position(|c| c.group == g && c.post == p) {
+                xv[j] += 1.0;
+            }
+        }
+        let count = |cols: &[usize]| cols.iter().map(|&j| xv[j]).sum::<f64>();
+        let mut hint: Vec<(Variable, f64)> = x.iter().copied().zip(xv.iter().copied()).collect();
+        for (row, &v) in self.response.iter().zip(c1) {
+            hint.push((v, count(&row.cols).min(1.0)));
+        }
+        for (row, &v) in self.backup.iter().zip(c2) {
+            hint.push((v, if count(&row.cols) >= 2.0 { 1.0 } else { 0.0 }));
+        }
+        hint
     }
 }
 

@@ -7,7 +7,8 @@
 //! (MODEL.md section 5). This module finds good placements for one slot:
 //! - [`CoverCounts`]: incremental per-region counts and move deltas for local search;
 //! - [`site_slot`]: greedy by marginal value, then Teitz–Bart swap improvement;
-//! - [`solve_exact`]: LP-based branch and bound with a dual (always valid) bound;
+//! - [`solve_exact`]: branch and bound (root backup cuts, then warm-started dual
+//!   simplex nodes); [`lp_bound`]: the root bound from duals (always valid);
 //! - [`move_up`]: re-siting after a dispatch with a limited number of relocations;
 //! - [`slot_cover_value`]: the direct formula, used as the referee in tests.
 //!
