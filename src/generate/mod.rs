@@ -146,10 +146,19 @@ fn stage(seed: u64, stream: u64) -> ChaCha8Rng {
 /// Builds the instance of a preset. Deterministic: the same preset and seed give the
 /// same instance (and the same JSON bytes).
 pub fn generate(preset: Preset, seed: u64) -> InstanceFile {
+    keep_satisfiable(draft(preset, seed))
+}
+
+/// The preset before [`generate`]'s requirement check: the same regions, risk, footfall,
+/// posts and teams, and every `min_patrol` requirement as sized region by region (the
+/// check only drops the ones the construction cannot meet). It costs a fraction of
+/// [`generate`] (no instance build, no construction), so tests of the geography, the
+/// teams and the risk can run on the largest presets.
+pub fn draft(preset: Preset, seed: u64) -> InstanceFile {
     if preset.is_grid() {
-        keep_satisfiable(draft_grid(preset, seed))
+        draft_grid(preset, seed)
     } else {
-        keep_satisfiable(draft(preset, seed))
+        draft_streets(preset, seed)
     }
 }
 
@@ -187,7 +196,7 @@ fn keep_satisfiable(mut file: InstanceFile) -> InstanceFile {
     file
 }
 
-fn draft(preset: Preset, seed: u64) -> InstanceFile {
+fn draft_streets(preset: Preset, seed: u64) -> InstanceFile {
     let size = preset.size();
     let centres = match preset {
         Preset::Tiny => centres::tiny(),
