@@ -63,6 +63,7 @@ struct Bb<'a> {
     vol: Vec<u32>,
     n1: Vec<u32>,
     n2: Vec<u32>,
+    nu: Vec<u32>,
     pis: Vec<f64>,
     etas: Vec<f64>,
     pcount: Vec<u32>,
@@ -78,6 +79,34 @@ struct Bb<'a> {
     deadline: Instant,
     aborted: bool,
     open_max: f64,
+    // Reused buffers (no allocation per node): the undo stack of `place`, the
+    // children of each depth (`s * teams + j`), the counters saved per slot, the key.
+    saved: Vec<f64>,
+    child_bufs: Vec<Vec<Child>>,
+    slot_saves: Vec<Counters>,
+    key_buf: Vec<u32>,
+}
+
+/// A child of a node: its bound, the move (location index or idle), the team's next
+/// state and the teams' table sum after the move.
+type Child = (f64, Option<u16>, u32, f64);
+
+/// The per-slot counters and team states saved at a slot boundary.
+#[derive(Default)]
+struct Counters {
+    cur: Vec<u32>,
+    pa: Vec<f64>,
+    cnt: Vec<u32>,
+    pro: Vec<u32>,
+    vol: Vec<u32>,
+    n1: Vec<u32>,
+    n2: Vec<u32>,
+    nu: Vec<u32>,
+    pis: Vec<f64>,
+    etas: Vec<f64>,
+    pcount: Vec<u32>,
+    cell: Vec<f64>,
+    cur_sum: f64,
 }
 
 /// Runs the branch and bound with these multipliers, starting from `incumbent` (a
@@ -142,6 +171,7 @@ pub fn branch_and_bound(
         vol: vec![0; nr],
         n1: vec![0; nr],
         n2: vec![0; nr],
+        nu: vec![0; nr],
         pis: vec![0.0; nr],
         etas: vec![0.0; nr],
         pcount: vec![0; l.comp.posts.len()],
@@ -157,6 +187,10 @@ pub fn branch_and_bound(
         deadline,
         aborted: false,
         open_max: f64::NEG_INFINITY,
+        saved: Vec::new(),
+        child_bufs: (0..slots * n).map(|_| Vec::new()).collect(),
+        slot_saves: (0..slots).map(|_| Counters::default()).collect(),
+        key_buf: Vec::with_capacity(n),
     };
     if slots > 0 && n > 0 {
         bb.start_slot(0);
@@ -210,6 +244,7 @@ impl Bb<'_> {
             &mut self.vol,
             &mut self.n1,
             &mut self.n2,
+            &mut self.nu,
         ] {
             v.fill(0);
         }
@@ -234,30 +269,44 @@ impl Bb<'_> {
         let p = self.p;
         match l.comp.side {
             Side::Patrol => {
-                presence_term(
-                    l.w[c],
-                    &l.inst.objective().presence_marginals,
-                    self.pa[ri],
-                    l.pcap[c] - self.pa[ri],
-                    p.v[c],
-                ) + p.mu[c] * (f64::from(self.cnt[ri]) - f64::from(l.req[c]))
+                let marg = &l.inst.objective().presence_marginals;
+                let room = l.pcap[c] - self.pa[ri];
+                // With a professional placed, z_1 <= N_pro holds whatever comes: the row
+                // is not dualised here (the placed professionals' zeta is not counted).
+                // Without one, no patrol team is placed in the cell yet (volunteers
+                // come after the professionals and only where one stands).
+                let presence = if l.zeta_on && self.pro[ri] == 0 {
+                    super::dual::presence_cell(l.w[c], marg, room, p.v[c], p.zeta[c]).0
+                } else {
+                    presence_term(l.w[c], marg, self.pa[ri], room, p.v[c])
+                };
+                presence
+                    + p.mu[c] * (f64::from(self.cnt[ri]) - f64::from(l.req[c]))
                     + p.eta_sum[c] * f64::from(self.pro[ri])
                     - self.etas[ri]
             }
             Side::Mobile => {
-                let c1 = if self.n1[ri] >= 1 {
+                // A cover already reached by the placed teams is worth its value; the
+                // rest is the Lagrangian term with the placed teams' counts plugged in
+                // (see `dual`: rows c1 <= N1, 2 c2 <= N2, c2 <= N2 - B_k, c1 + c2 <= N_u).
+                let sigma = p.sigma[c];
+                let d1 = self.n1[ri] >= 1;
+                let d2 = self.n2[ri] >= 2;
+                let c1 = if d1 {
                     l.alpha[c]
                 } else {
-                    l.c1cap[c] * (l.alpha[c] - p.q1[c]).max(0.0)
+                    l.c1cap[c] * (l.alpha[c] - p.q1[c] - sigma).max(0.0)
+                        + p.q1[c] * f64::from(self.n1[ri])
                 };
-                let c2 = if self.n2[ri] >= 2 {
+                let c2 = if d2 {
                     l.beta[c]
                 } else {
-                    l.c2cap[c] * (l.beta[c] - 2.0 * p.q2[c] - p.pi_sum[c]).max(0.0)
+                    l.c2cap[c] * (l.beta[c] - 2.0 * p.q2[c] - p.pi_sum[c] - sigma).max(0.0)
                         + (p.q2[c] + p.pi_sum[c]) * f64::from(self.n2[ri])
                         - self.pis[ri]
                 };
-                c1 + c2
+                let fixed = f64::from(u8::from(d1)) + f64::from(u8::from(d2));
+                c1 + c2 + sigma * (f64::from(self.nu[ri]) - fixed)
             }
         }
     }
@@ -265,7 +314,7 @@ impl Bb<'_> {
     /// Places team `ti` at location index `li` in slot `s` (`sign` +1) or removes it
     /// (`-1`), keeping the cells' terms and `cur_sum` current. Removal restores the
     /// saved values exactly.
-    fn place(&mut self, ti: usize, li: usize, s: usize, add: bool, saved: &mut Vec<f64>) {
+    fn place(&mut self, ti: usize, li: usize, s: usize, add: bool) {
         let l = self.l;
         let t = &l.comp.teams[ti];
         let loc = l.loc_local[ti][li] as usize;
@@ -275,15 +324,15 @@ impl Bb<'_> {
         match t.kind {
             TeamKind::Patrol => {
                 if add {
-                    saved.push(self.pa[loc]);
-                    saved.push(self.etas[loc]);
+                    self.saved.push(self.pa[loc]);
+                    self.saved.push(self.etas[loc]);
                     self.pa[loc] += t.eff;
                     if let Some(vi) = l.vol_index[ti] {
                         self.etas[loc] += self.p.eta[(loc * self.slots + s) * l.volunteers + vi];
                     }
                 } else {
-                    self.etas[loc] = saved.pop().expect("saved");
-                    self.pa[loc] = saved.pop().expect("saved");
+                    self.etas[loc] = self.saved.pop().expect("saved");
+                    self.pa[loc] = self.saved.pop().expect("saved");
                 }
                 bump(&mut self.cnt[loc]);
                 if t.volunteer {
@@ -304,25 +353,23 @@ impl Bb<'_> {
                 if add {
                     for &r in back {
                         let r = r as usize;
-                        saved.push(self.pis[r]);
+                        self.saved.push(self.pis[r]);
                         self.pis[r] += self.p.pi[(r * self.slots + s) * m + ti];
                         self.n2[r] += 1;
                     }
                 } else {
                     for &r in back.iter().rev() {
                         let r = r as usize;
-                        self.pis[r] = saved.pop().expect("saved");
+                        self.pis[r] = self.saved.pop().expect("saved");
                         self.n2[r] -= 1;
                     }
                 }
-                // Refresh every region touched (response or backup), once each.
-                for &r in &l.resp[ti][li] {
-                    self.refresh(r as usize, s);
+                for &r in &l.uni[ti][li] {
+                    bump(&mut self.nu[r as usize]);
                 }
-                for &r in back {
-                    if l.resp[ti][li].binary_search(&r).is_err() {
-                        self.refresh(r as usize, s);
-                    }
+                // Refresh every region touched (response or backup), once each.
+                for &r in &l.uni[ti][li] {
+                    self.refresh(r as usize, s);
                 }
             }
         }
@@ -358,14 +405,15 @@ impl Bb<'_> {
         let x = self.cur[ti];
         let t = &self.l.comp.teams[ti];
         let nstates = t.states();
-        let nl = t.locs.len();
         let f_here = self.tables[ti][s * nstates + x as usize];
         let l_escort = self.l.inst.objective().volunteers_need_professional;
-        let mut moves: Vec<(Option<u16>, u32)> = Vec::with_capacity(nl + 1);
-        t.moves(s, x, |li, y| moves.push((li, y)));
-        let mut children: Vec<(f64, Option<u16>, u32, f64)> = Vec::with_capacity(moves.len());
-        let mut saved = Vec::new();
-        for (li, y) in moves {
+        let depth = s * self.order.len() + j;
+        let mut children = std::mem::take(&mut self.child_bufs[depth]);
+        children.clear();
+        t.moves(s, x, |li, y| children.push((0.0, li, y, 0.0)));
+        let mut kept = 0;
+        for i in 0..children.len() {
+            let (_, li, y, _) = children[i];
             let f_next = self.tables[ti][(s + 1) * nstates + y as usize];
             if f_next == f64::NEG_INFINITY {
                 continue;
@@ -386,44 +434,48 @@ impl Bb<'_> {
                             continue;
                         }
                     }
-                    self.place(ti, li, s, true, &mut saved);
+                    self.place(ti, li, s, true);
                     let v = self.cur_sum;
-                    self.place(ti, li, s, false, &mut saved);
+                    self.place(ti, li, s, false);
                     v
                 }
             };
             let child_ub = acc + cell_sum + fs + self.future[s + 1];
-            children.push((child_ub.min(ub), li, y, fs));
+            children[kept] = (child_ub.min(ub), li, y, fs);
+            kept += 1;
         }
+        children.truncate(kept);
         // Best bound first (stable: ties keep the move order).
         children.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for (i, &(cub, li, y, fs)) in children.iter().enumerate() {
+        for i in 0..children.len() {
+            let (cub, li, y, fs) = children[i];
             if self.aborted {
                 for c in &children[i..] {
                     self.open_max = self.open_max.max(c.0);
                 }
-                return;
+                break;
             }
             if cub <= self.incumbent + self.tol {
                 break;
             }
             if let Some(li) = li {
-                self.place(ti, li as usize, s, true, &mut saved);
+                self.place(ti, li as usize, s, true);
             }
             self.nxt[ti] = y;
             self.plan[ti][s] = li;
             self.visit(s, j + 1, acc, fs, cub);
             self.plan[ti][s] = None;
             if let Some(li) = li {
-                self.place(ti, li as usize, s, false, &mut saved);
+                self.place(ti, li as usize, s, false);
             }
             if self.aborted {
                 for c in &children[i + 1..] {
                     self.open_max = self.open_max.max(c.0);
                 }
-                return;
+                break;
             }
         }
+        self.child_bufs[depth] = children;
     }
 
     /// All teams placed in slot `s`: check the slot's coupling rules, add its exact
@@ -464,60 +516,60 @@ impl Bb<'_> {
             return;
         }
         if self.memo_len < MEMO_LIMIT || !self.memo[s].is_empty() {
-            let key = self.key();
-            match self.memo[s].get_mut(&key) {
+            self.fill_key();
+            match self.memo[s].get_mut(self.key_buf.as_slice()) {
                 Some(old) if *old >= acc => return,
                 Some(old) => *old = acc,
                 None if self.memo_len < MEMO_LIMIT => {
-                    self.memo[s].insert(key, acc);
+                    self.memo[s].insert(self.key_buf.clone(), acc);
                     self.memo_len += 1;
                 }
                 None => {}
             }
         }
-        // Next slot: save this slot's counters (the caller's loop restores them).
-        let saved_cur = std::mem::replace(&mut self.cur, self.nxt.clone());
-        let counters = (
-            self.pa.clone(),
-            self.cnt.clone(),
-            self.pro.clone(),
-            self.vol.clone(),
-            self.n1.clone(),
-            self.n2.clone(),
-            self.pis.clone(),
-            self.etas.clone(),
-            self.pcount.clone(),
-            self.cell.clone(),
-            self.cur_sum,
-        );
+        // Next slot: save this slot's counters and states (restored after the subtree).
+        let mut save = std::mem::take(&mut self.slot_saves[s]);
+        save.cur.clone_from(&self.cur);
+        save.pa.clone_from(&self.pa);
+        save.cnt.clone_from(&self.cnt);
+        save.pro.clone_from(&self.pro);
+        save.vol.clone_from(&self.vol);
+        save.n1.clone_from(&self.n1);
+        save.n2.clone_from(&self.n2);
+        save.nu.clone_from(&self.nu);
+        save.pis.clone_from(&self.pis);
+        save.etas.clone_from(&self.etas);
+        save.pcount.clone_from(&self.pcount);
+        save.cell.clone_from(&self.cell);
+        save.cur_sum = self.cur_sum;
+        self.cur.clone_from(&self.nxt);
         self.start_slot(s + 1);
         let fsum = self.fsum_start(s + 1);
         self.visit(s + 1, 0, acc, fsum, ub);
-        (
-            self.pa,
-            self.cnt,
-            self.pro,
-            self.vol,
-            self.n1,
-            self.n2,
-            self.pis,
-            self.etas,
-            self.pcount,
-            self.cell,
-            self.cur_sum,
-        ) = counters;
         self.nxt.clone_from(&self.cur);
-        self.cur = saved_cur;
+        self.cur.clone_from(&save.cur);
+        self.pa.clone_from(&save.pa);
+        self.cnt.clone_from(&save.cnt);
+        self.pro.clone_from(&save.pro);
+        self.vol.clone_from(&save.vol);
+        self.n1.clone_from(&save.n1);
+        self.n2.clone_from(&save.n2);
+        self.nu.clone_from(&save.nu);
+        self.pis.clone_from(&save.pis);
+        self.etas.clone_from(&save.etas);
+        self.pcount.clone_from(&save.pcount);
+        self.cell.clone_from(&save.cell);
+        self.cur_sum = save.cur_sum;
+        self.slot_saves[s] = save;
     }
 
-    /// The dominance key: states with identical teams' states sorted.
-    fn key(&self) -> Vec<u32> {
-        let mut k = Vec::with_capacity(self.nxt.len());
+    /// The dominance key into `key_buf`: states with identical teams' states sorted.
+    fn fill_key(&mut self) {
+        self.key_buf.clear();
         for g in &self.groups {
-            let start = k.len();
-            k.extend(g.iter().map(|&i| self.nxt[i]));
-            k[start..].sort_unstable();
+            let start = self.key_buf.len();
+            self.key_buf.extend(g.iter().map(|&i| self.nxt[i]));
+            self.key_buf[start..].sort_unstable();
         }
-        k
     }
 }

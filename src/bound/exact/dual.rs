@@ -9,9 +9,18 @@
 //!   binary `c2` and integer counts "at least two teams" means "at least one team
 //!   besides `k`" for every `k`, which removes the half backup value that `2 c2 <= N2`
 //!   alone pays for a single team in range;
+//! - `c1 + c2 <= N_u` (`sigma`), `N_u` the mobile teams within response or backup of
+//!   the cell: valid because `c2 = 1` needs two teams and `c1 = 1` one. Without it the
+//!   relaxation pays response and backup at once for two teams that each work half of
+//!   the time (response wants them apart in time, backup together);
 //! - post capacity (`rho`).
 //!
-//! `volunteer_escort` is dropped (dropping a constraint of a maximisation keeps an upper
+//! - with `volunteer_escort`, `z[r,s,1] <= N_pro[r,s]` (`zeta`), the professionals in the
+//!   cell: the first unit of presence needs a professional, since a volunteer is never
+//!   alone. Without it a professional half-present (in the relaxation) lets a volunteer
+//!   fill the first unit's value.
+//!
+//! `volunteer_escort` itself is dualised with `eta` (see `Prices::eta`); what (dropping a constraint of a maximisation keeps an upper
 //! bound). What remains splits into per-cell maxima over `z, c1, c2` and per-team
 //! maxima over rule-keeping plans, solved exactly by a backward dynamic programme whose
 //! table `F[s][x]` (the best value from slot `s` on in state `x`) the branch and bound
@@ -58,10 +67,14 @@ pub struct Local<'a> {
     pub resp: Vec<Vec<Vec<u32>>>,
     /// Per mobile team and location index: local regions within backup.
     pub back: Vec<Vec<Vec<u32>>>,
+    /// Per mobile team and location index: local regions within response or backup.
+    pub uni: Vec<Vec<Vec<u32>>>,
     /// Per team: its index among the component's volunteers (escort multipliers).
     pub vol_index: Vec<Option<usize>>,
     /// Volunteers in the component whose escort rule applies.
     pub volunteers: usize,
+    /// The row `z[r,s,1] <= N_pro` is dualised (`volunteers > 0`).
+    pub zeta_on: bool,
 }
 
 impl<'a> Local<'a> {
@@ -97,8 +110,10 @@ impl<'a> Local<'a> {
             loc_local: Vec::new(),
             resp: Vec::new(),
             back: Vec::new(),
+            uni: Vec::new(),
             vol_index: Vec::new(),
             volunteers: 0,
+            zeta_on: false,
         };
         for t in &comp.teams {
             if t.volunteer && obj.volunteers_need_professional {
@@ -108,6 +123,7 @@ impl<'a> Local<'a> {
                 l.vol_index.push(None);
             }
         }
+        l.zeta_on = comp.side == Side::Patrol && l.volunteers > 0;
         for (ri, &r) in comp.regions.iter().enumerate() {
             for s in 0..slots {
                 let c = ri * slots + s;
@@ -133,6 +149,7 @@ impl<'a> Local<'a> {
                         .push(t.locs.iter().map(|&r| rpos[r as usize]).collect());
                     l.resp.push(Vec::new());
                     l.back.push(Vec::new());
+                    l.uni.push(Vec::new());
                     for &r in &t.locs {
                         let ri = rpos[r as usize] as usize;
                         for s in 0..slots {
@@ -171,6 +188,17 @@ impl<'a> Local<'a> {
                             }
                         }
                     }
+                    l.uni.push(
+                        resp.iter()
+                            .zip(&back)
+                            .map(|(a, b)| {
+                                let mut u: Vec<u32> = a.iter().chain(b).copied().collect();
+                                u.sort_unstable();
+                                u.dedup();
+                                u
+                            })
+                            .collect(),
+                    );
                     l.resp.push(resp);
                     l.back.push(back);
                 }
@@ -212,6 +240,10 @@ pub struct Prices {
     pub pi: Vec<f64>,
     /// `sum_k pi` per cell.
     pub pi_sum: Vec<f64>,
+    /// `c1 + c2 <= N_u`, per cell.
+    pub sigma: Vec<f64>,
+    /// `z[r,s,1] <= N_pro`, per cell (only with `Local::zeta_on`).
+    pub zeta: Vec<f64>,
     /// Escort `a_v <= sum_pros a`, per cell and volunteer (`c * volunteers + v`).
     pub eta: Vec<f64>,
     /// `sum_v eta` per cell (what a professional earns there).
@@ -248,28 +280,42 @@ pub fn presence_term(w: f64, marg: &[f64], pa: f64, room: f64, v: f64) -> f64 {
     best
 }
 
-/// The `e` at which [`presence_term`] is reached (for subgradients).
-fn presence_argmax(w: f64, marg: &[f64], room: f64, v: f64) -> f64 {
-    let mut best = (0.0, 0.0);
-    let g = |p: f64| -> f64 {
-        marg.iter()
-            .enumerate()
-            .map(|(j, m)| m * (p - j as f64).clamp(0.0, 1.0))
-            .sum()
-    };
-    let room = room.max(0.0);
-    let mut cands: Vec<f64> = (1..=marg.len())
-        .map(|j| j as f64)
-        .filter(|&e| e < room)
-        .collect();
-    cands.push(room);
-    for e in cands {
-        let val = w * g(e) - v * e;
-        if val > best.0 {
-            best = (val, e);
+/// `max` over segment fills `z_j in [0, 1]` with `sum_j z_j <= room` of
+/// `sum_j (w m_j - v) z_j - zeta z_1` (no presence placed yet): with `zeta = 0` this is
+/// [`presence_term`] at `pa = 0`. Returns the value, `sum_j z_j` and `z_1`.
+pub fn presence_cell(w: f64, marg: &[f64], room: f64, v: f64, zeta: f64) -> (f64, f64, f64) {
+    // Segment 1 reduced by zeta may fall behind later segments: fill by reduced value
+    // (the marginals are non-increasing, so only segment 1 can move).
+    let first = w * marg.first().copied().unwrap_or(0.0) - v - zeta;
+    let mut left = room.max(0.0);
+    let (mut val, mut e, mut z1) = (0.0, 0.0, 0.0);
+    let mut first_done = false;
+    for m in marg.iter().skip(1) {
+        let r = w * m - v;
+        if !first_done && first >= r {
+            first_done = true;
+            if first > 0.0 && left > 0.0 {
+                let x = left.min(1.0);
+                val += first * x;
+                e += x;
+                z1 = x;
+                left -= x;
+            }
+        }
+        if r > 0.0 && left > 0.0 {
+            let x = left.min(1.0);
+            val += r * x;
+            e += x;
+            left -= x;
         }
     }
-    best.1
+    if !first_done && first > 0.0 && left > 0.0 {
+        let x = left.min(1.0);
+        val += first * x;
+        e += x;
+        z1 = x;
+    }
+    (val, e, z1)
 }
 
 impl Local<'_> {
@@ -284,6 +330,8 @@ impl Local<'_> {
             q2: vec![0.0; nc],
             pi: vec![0.0; nc * m],
             pi_sum: vec![0.0; nc],
+            sigma: vec![0.0; nc],
+            zeta: vec![0.0; nc],
             eta: vec![0.0; nc * self.volunteers],
             eta_sum: vec![0.0; nc],
             rho: vec![0.0; self.comp.posts.len() * self.slots],
@@ -326,7 +374,8 @@ impl Local<'_> {
             .collect()
     }
 
-    /// Per cell: presence, teams, N1, N2; per post-slot: mobile teams.
+    /// Per cell: presence, teams (patrol) or mobile teams within response or backup
+    /// (`N_u`), N1, N2; per post-slot: mobile teams.
     #[allow(clippy::type_complexity)]
     fn counts(
         &self,
@@ -356,6 +405,9 @@ impl Local<'_> {
                         for &r in &self.back[ti][li] {
                             n2[r as usize * slots + s] += 1.0;
                         }
+                        for &r in &self.uni[ti][li] {
+                            cnt[r as usize * slots + s] += 1.0;
+                        }
                     }
                 }
             }
@@ -382,7 +434,8 @@ impl Local<'_> {
                                 let c = loc * slots + s;
                                 let escort = match self.vol_index[ti] {
                                     Some(vi) => -p.eta[c * self.volunteers + vi],
-                                    None => p.eta_sum[c],
+                                    None if t.volunteer => 0.0,
+                                    None => p.eta_sum[c] + p.zeta[c],
                                 };
                                 t.eff * p.v[c] + p.mu[c] + escort
                             }
@@ -394,6 +447,9 @@ impl Local<'_> {
                                 for &r in &self.back[ti][li] {
                                     let c = r as usize * slots + s;
                                     x += p.q2[c] + p.pi_sum[c] - p.pi[c * m + ti];
+                                }
+                                for &r in &self.uni[ti][li] {
+                                    x += p.sigma[r as usize * slots + s];
                                 }
                                 x
                             }
@@ -529,12 +585,13 @@ impl Local<'_> {
             let s = c % slots;
             out[s] += match self.comp.side {
                 Side::Patrol => {
-                    presence_term(self.w[c], marg, 0.0, self.pcap[c], p.v[c])
+                    presence_cell(self.w[c], marg, self.pcap[c], p.v[c], p.zeta[c]).0
                         - p.mu[c] * f64::from(self.req[c])
                 }
                 Side::Mobile => {
-                    self.c1cap[c] * (self.alpha[c] - p.q1[c]).max(0.0)
-                        + self.c2cap[c] * (self.beta[c] - 2.0 * p.q2[c] - p.pi_sum[c]).max(0.0)
+                    self.c1cap[c] * (self.alpha[c] - p.q1[c] - p.sigma[c]).max(0.0)
+                        + self.c2cap[c]
+                            * (self.beta[c] - 2.0 * p.q2[c] - p.pi_sum[c] - p.sigma[c]).max(0.0)
                 }
             };
         }
@@ -681,6 +738,8 @@ pub fn search(
             q2: vec![0.0; p.q2.len()],
             pi: vec![0.0; p.pi.len()],
             pi_sum: Vec::new(),
+            sigma: vec![0.0; p.sigma.len()],
+            zeta: vec![0.0; p.zeta.len()],
             eta: vec![0.0; p.eta.len()],
             eta_sum: Vec::new(),
             rho: vec![0.0; p.rho.len()],
@@ -698,8 +757,12 @@ pub fn search(
         for c in 0..local.cells() {
             match local.comp.side {
                 Side::Patrol => {
-                    let e = presence_argmax(local.w[c], marg, local.pcap[c], p.v[c]);
+                    let (_, e, z1) =
+                        presence_cell(local.w[c], marg, local.pcap[c], p.v[c], p.zeta[c]);
                     put(&mut g.v[c], p.v[c], pres[c] - e);
+                    if local.zeta_on {
+                        put(&mut g.zeta[c], p.zeta[c], pros[c] - z1);
+                    }
                     if local.req[c] > 0 {
                         put(&mut g.mu[c], p.mu[c], cnt[c] - f64::from(local.req[c]));
                     }
@@ -713,13 +776,14 @@ pub fn search(
                     }
                 }
                 Side::Mobile => {
+                    let c1 =
+                        local.c1cap[c] * f64::from(u8::from(local.alpha[c] > p.q1[c] + p.sigma[c]));
+                    let red = local.beta[c] - 2.0 * p.q2[c] - p.pi_sum[c] - p.sigma[c];
+                    let c2 = local.c2cap[c] * f64::from(u8::from(red > 0.0));
                     if local.c1cap[c] > 0.0 {
-                        let c1 = f64::from(u8::from(local.alpha[c] > p.q1[c]));
                         put(&mut g.q1[c], p.q1[c], n1[c] - c1);
                     }
                     if local.c2cap[c] > 0.0 {
-                        let red = local.beta[c] - 2.0 * p.q2[c] - p.pi_sum[c];
-                        let c2 = f64::from(u8::from(red > 0.0));
                         put(&mut g.q2[c], p.q2[c], n2[c] - 2.0 * c2);
                         for k in 0..m {
                             put(
@@ -728,6 +792,9 @@ pub fn search(
                                 n2[c] - bk[c * m + k] - c2,
                             );
                         }
+                    }
+                    if local.c1cap[c] > 0.0 || local.c2cap[c] > 0.0 {
+                        put(&mut g.sigma[c], p.sigma[c], cnt[c] - c1 - c2);
                     }
                 }
             }
@@ -755,6 +822,8 @@ pub fn search(
         upd(&mut p.q1, &g.q1);
         upd(&mut p.q2, &g.q2);
         upd(&mut p.pi, &g.pi);
+        upd(&mut p.sigma, &g.sigma);
+        upd(&mut p.zeta, &g.zeta);
         upd(&mut p.rho, &g.rho);
         upd(&mut p.eta, &g.eta);
         let nv = local.volunteers;

@@ -64,8 +64,9 @@ impl Default for ExactOptions {
 /// attempt (8 bytes an entry: 16 M entries is 128 MB).
 pub const MAX_TABLE_ENTRIES: usize = 16_000_000;
 
-/// Nodes of the dive that looks for a first plan when there is no incumbent.
-pub const DIVE_NODES: u64 = 20_000;
+/// Nodes of the first branch and bound, with the starting prices, before any
+/// multiplier search (it proves small components and finds a first plan).
+pub const PROBE_NODES: u64 = 50_000;
 
 /// How one component was settled.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -205,22 +206,35 @@ pub fn solve_exact(
             (plan_value(&local, &plan), plan)
         });
         let start_prices = local.initial_prices(incumbent);
-        if hint_plan.is_none() {
-            // No incumbent: a short dive of the branch and bound finds one, whose value
-            // is the target of the multiplier search's steps.
-            let dive = dfs::branch_and_bound(
-                &local,
-                &start_prices,
-                None,
-                DIVE_NODES,
-                if options.clock_free {
-                    deadline
-                } else {
-                    now + share.mul_f64(0.1)
-                },
-            );
-            if let Some(plan) = dive.plan {
-                hint_plan = Some((dive.value, plan));
+        // A short branch and bound with the starting prices first: small components
+        // (typically the mobile side) often close in it, and then need no multiplier
+        // search. Without an incumbent it also finds one, whose value is the target of
+        // the multiplier search's steps.
+        let probe = dfs::branch_and_bound(
+            &local,
+            &start_prices,
+            hint_plan.clone(),
+            PROBE_NODES,
+            if options.clock_free {
+                deadline
+            } else {
+                now + share.mul_f64(0.1)
+            },
+        );
+        report.nodes = probe.nodes;
+        if probe.proven {
+            report.search_ms = now.elapsed().as_millis() as u64;
+            report.proven = true;
+            report.value = probe.plan.as_ref().map(|_| probe.value);
+            report.bound = Some(probe.value.max(0.0));
+            report.method = "branch_and_bound";
+            plans[i] = probe.plan;
+            reports.push(report);
+            continue;
+        }
+        if let Some(plan) = probe.plan {
+            if hint_plan.as_ref().is_none_or(|h| probe.value > h.0) {
+                hint_plan = Some((probe.value, plan));
             }
         }
         let dual = dual::search(
@@ -244,7 +258,7 @@ pub fn solve_exact(
             options.node_limit,
             now + share,
         );
-        report.nodes = out.nodes;
+        report.nodes += out.nodes;
         report.search_ms = bb_start.elapsed().as_millis() as u64;
         report.proven = out.proven;
         report.value = out.plan.as_ref().map(|_| out.value);
