@@ -31,10 +31,12 @@ use super::components::{components, Components};
 use super::groups::Group;
 use super::hint;
 
+mod backup;
 mod search;
 use super::shift_dp::ShiftDp;
 use super::trivial::Ceilings;
 use super::FractionalGuide;
+use backup::BackupRows;
 use search::{Search, ETA_MIN, MOMENTUM};
 
 /// The outcome of [`lagrangian_bound`].
@@ -62,13 +64,17 @@ struct Prices {
     q2: Vec<f64>,
     rho: Vec<f64>,
     lambda: Vec<f64>,
+    /// Backup rows `c2 <= N2 - x_k`, per group (see [`backup`]).
+    mu: Vec<Vec<f64>>,
 }
 
 /// One group's best pattern at given prices.
 struct Choice {
     value: f64,
     lambda: f64,
-    worked: Vec<(u16, u32)>,
+    /// Worked slots with their location and the location's position in the team's
+    /// reach list.
+    worked: Vec<(u16, u32, u32)>,
 }
 
 struct Problem<'a> {
@@ -84,6 +90,7 @@ struct Problem<'a> {
     c1_cap: Vec<f64>,
     c2_cap: Vec<f64>,
     comps: &'a Components,
+    backup: BackupRows,
 }
 
 /// When the multiplier search stops: at the deadline or when `cancelled()` turns true,
@@ -127,6 +134,7 @@ pub fn lagrangian_bound(
     }
     let comps = components(inst, groups);
     let pb = Problem {
+        backup: BackupRows::new(inst, groups),
         comps: &comps,
         inst,
         groups,
@@ -243,6 +251,8 @@ struct Gradient {
     n2: Vec<f64>,
     /// Mobile teams at each post-slot minus its capacity.
     mobile: Vec<f64>,
+    /// Per group, slack of its backup rows per member: `N2 - X_g / n_g - c2`.
+    mu: Vec<Vec<f64>>,
     /// Presence of the chosen team patterns (before subtracting the `z` counts).
     chosen_presence: Vec<f64>,
     /// `min(1, N1)` of the chosen patterns.
@@ -287,6 +297,7 @@ impl Problem<'_> {
             q2: vec![0.0; self.beta.len()],
             rho: vec![0.0; inst.posts().len() * slots],
             lambda: vec![0.0; self.groups.len()],
+            mu: self.backup.zeros(slots),
         }
     }
 
@@ -307,6 +318,8 @@ impl Problem<'_> {
             magnitude[c] += x.abs();
         };
         let mut z_count = vec![0.0; n];
+        // What the backup rows take off each cell's c2 and add to each team in range.
+        let backup_sum = self.backup.weighted_sum(self.groups, &prices.mu, slots, n);
         for i in 0..n {
             let r = i / slots;
             let w = inst.weights()[i];
@@ -324,7 +337,7 @@ impl Problem<'_> {
             );
             add(
                 comp.cover[r],
-                self.c2_cap[i] * (self.beta[i] - 2.0 * prices.q2[i]).max(0.0),
+                self.c2_cap[i] * (self.beta[i] - 2.0 * prices.q2[i] - backup_sum[i]).max(0.0),
             );
         }
         for (p, post) in inst.posts().iter().enumerate() {
@@ -335,14 +348,19 @@ impl Problem<'_> {
                 );
             }
         }
-        let cover_values = self.cover_values(prices);
+        let q2_team: Vec<f64> = prices
+            .q2
+            .iter()
+            .zip(&backup_sum)
+            .map(|(q, m)| q + m)
+            .collect();
+        let cover_values = self.cover_values(&prices.q1, &q2_team);
         let choices: Vec<Option<Choice>> = self
             .groups
             .par_iter()
             .enumerate()
             .map(|(gi, g)| {
-                (!until.passed())
-                    .then(|| self.best_choice(g, prices, &cover_values, prices.lambda[gi]))
+                (!until.passed()).then(|| self.best_choice(gi, g, prices, &cover_values))
             })
             .collect();
         let mut skipped = vec![false; comp.count];
@@ -351,6 +369,7 @@ impl Problem<'_> {
             n1: vec![0.0; n],
             n2: vec![0.0; n],
             mobile: vec![0.0; inst.posts().len() * slots],
+            mu: self.backup.zeros(slots),
             chosen_presence: Vec::new(),
             chosen_response: Vec::new(),
         };
@@ -364,11 +383,15 @@ impl Problem<'_> {
             prices.lambda[gi] = c.lambda;
             let k = g.rep;
             let team = &inst.teams()[k];
-            for &(s, l) in &c.worked {
+            for &(s, l, pos) in &c.worked {
                 let (s, l) = (s as usize, l as usize);
                 match team.kind {
                     TeamKind::Patrol => grad.presence[l * slots + s] += cnt * team.effectiveness,
                     TeamKind::Mobile => {
+                        // Minus this group's members in range (its own rows' `x_k`).
+                        for &idx in &self.backup.at_location[gi][pos as usize] {
+                            grad.mu[gi][idx as usize * slots + s] -= 1.0;
+                        }
                         grad.mobile[l * slots + s] += cnt;
                         for &r in inst.reach().response_regions(k, l) {
                             grad.n1[r as usize * slots + s] += cnt;
@@ -388,12 +411,27 @@ impl Problem<'_> {
                 grad.mobile[p * slots + s] -= f64::from(post.capacity);
             }
         }
+        let c2: Vec<f64> = (0..n)
+            .map(|i| {
+                self.c2_cap[i]
+                    * f64::from(u8::from(self.beta[i] > 2.0 * prices.q2[i] + backup_sum[i]))
+            })
+            .collect();
+        // Backup rows: `N2 - X_g / n_g - c2` per member (X_g was subtracted above, per
+        // member, so it is already divided by n_g).
+        for (gi, rs) in self.backup.regions.iter().enumerate() {
+            for (idx, &r) in rs.iter().enumerate() {
+                for s in 0..slots {
+                    let i = r as usize * slots + s;
+                    grad.mu[gi][idx * slots + s] += grad.n2[i] - c2[i];
+                }
+            }
+        }
         for i in 0..n {
             let zs = z_count[i];
             grad.presence[i] -= zs;
             grad.n1[i] -= self.c1_cap[i] * f64::from(u8::from(self.alpha[i] > prices.q1[i]));
-            grad.n2[i] -=
-                2.0 * self.c2_cap[i] * f64::from(u8::from(self.beta[i] > 2.0 * prices.q2[i]));
+            grad.n2[i] -= 2.0 * c2[i];
         }
         // A relative margin per component covers the rounding of its sum.
         let values = total
@@ -421,7 +459,7 @@ impl Problem<'_> {
 
     /// Per cover class, post and slot: `sum q1` over regions within response plus
     /// `sum q2` over regions within backup.
-    fn cover_values(&self, prices: &Prices) -> Vec<Vec<f64>> {
+    fn cover_values(&self, q1: &[f64], q2: &[f64]) -> Vec<Vec<f64>> {
         let slots = self.slots;
         self.inst
             .reach()
@@ -432,11 +470,11 @@ impl Problem<'_> {
                 for (p, (resp, back)) in cs.response.iter().zip(&cs.backup).enumerate() {
                     let row = &mut out[p * slots..(p + 1) * slots];
                     for &r in resp {
-                        let q = &prices.q1[r as usize * slots..(r as usize + 1) * slots];
+                        let q = &q1[r as usize * slots..(r as usize + 1) * slots];
                         row.iter_mut().zip(q).for_each(|(x, y)| *x += y);
                     }
                     for &r in back {
-                        let q = &prices.q2[r as usize * slots..(r as usize + 1) * slots];
+                        let q = &q2[r as usize * slots..(r as usize + 1) * slots];
                         row.iter_mut().zip(q).for_each(|(x, y)| *x += y);
                     }
                 }
@@ -447,27 +485,43 @@ impl Problem<'_> {
 
     /// One team's best pattern, minimised over its work-limit multiplier by bisection
     /// (every multiplier tried gives a valid value; the smallest is kept).
-    fn best_choice(&self, g: &Group, prices: &Prices, cover: &[Vec<f64>], lambda0: f64) -> Choice {
+    fn best_choice(&self, gi: usize, g: &Group, prices: &Prices, cover: &[Vec<f64>]) -> Choice {
         let (inst, slots) = (self.inst, self.slots);
+        let lambda0 = prices.lambda[gi];
         let k = g.rep;
         let team = &inst.teams()[k];
         let locs = inst.reach().locations(k);
         let mut best_val = vec![f64::NEG_INFINITY; slots];
         let mut best_loc = vec![0u32; slots];
+        let mut best_pos = vec![0u32; slots];
         let avail: Vec<bool> = (0..slots).map(|s| team.is_available(s)).collect();
-        for &l in locs {
+        let mut own = vec![0.0; slots];
+        // Until the backup rows' prices have moved (see `search::ROWS_FROM_ETA`) they
+        // are all zero and cost nothing.
+        let has_rows = prices.mu[gi].iter().any(|&m| m > 0.0);
+        for (pos, &l) in locs.iter().enumerate() {
             let li = l as usize;
+            if team.kind == TeamKind::Mobile && has_rows {
+                // The group's own backup rows take back `mu_g` for each region in range.
+                own.iter_mut().for_each(|x| *x = 0.0);
+                for &idx in &self.backup.at_location[gi][pos] {
+                    let row = &prices.mu[gi][idx as usize * slots..(idx as usize + 1) * slots];
+                    own.iter_mut().zip(row).for_each(|(x, y)| *x += y);
+                }
+            }
             for s in 0..slots {
                 let val = match team.kind {
                     TeamKind::Patrol => team.effectiveness * prices.v[li * slots + s],
                     TeamKind::Mobile => {
                         cover[inst.reach().cover_class(k)][li * slots + s]
                             - prices.rho[li * slots + s]
+                            - own[s]
                     }
                 };
                 if avail[s] && val > best_val[s] {
                     best_val[s] = val;
                     best_loc[s] = l;
+                    best_pos[s] = pos as u32;
                 }
             }
         }
@@ -546,7 +600,7 @@ impl Problem<'_> {
         let (value, lambda, worked) = best;
         let chosen = (0..slots)
             .filter(|&s| worked[s])
-            .map(|s| (s as u16, best_loc[s]))
+            .map(|s| (s as u16, best_loc[s], best_pos[s]))
             .collect();
         Choice {
             value,
@@ -593,6 +647,90 @@ mod tests {
             "{} < {trivial}",
             out.bound
         );
+    }
+
+    /// Every multiplier vector gives a bound, backup rows included: at random prices
+    /// (cover and backup-row prices up to twice the cell's value) each evaluation is at
+    /// least the evaluator's score of the (feasible) baseline of nanjing.
+    #[test]
+    fn random_prices_with_backup_rows_give_a_bound() {
+        use rand::{Rng, SeedableRng};
+        let inst = Instance::from_json(include_str!("../../data/nanjing.json")).expect("valid");
+        let base = crate::construct::baseline::baseline(&inst);
+        let eval = crate::schedule::evaluate(&inst, &base);
+        assert!(eval.feasible);
+        let groups = team_groups(&inst);
+        let ceilings = trivial::ceilings(&inst, &groups);
+        let comps = components(&inst, &groups);
+        let slots = inst.slots();
+        let n = inst.regions().len() * slots;
+        let obj = inst.objective();
+        let alpha: Vec<f64> = (0..n)
+            .map(|i| obj.response_weight * inst.regions()[i / slots].risk[i % slots])
+            .collect();
+        let beta: Vec<f64> = (0..n)
+            .map(|i| obj.backup_weight * inst.regions()[i / slots].risk[i % slots])
+            .collect();
+        let pb = Problem {
+            backup: BackupRows::new(&inst, &groups),
+            comps: &comps,
+            inst: &inst,
+            groups: &groups,
+            slots,
+            alpha,
+            beta,
+            presence_cap: ceilings.presence.clone(),
+            c1_cap: ceilings
+                .response_teams
+                .iter()
+                .map(|&c| f64::from(u8::from(c >= 1.0)))
+                .collect(),
+            c2_cap: ceilings
+                .backup_teams
+                .iter()
+                .map(|&c| f64::from(u8::from(c >= 2.0)))
+                .collect(),
+        };
+        assert!(pb.backup.regions.iter().any(|r| !r.is_empty()));
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let until = Until {
+            deadline: Instant::now() + Duration::from_secs(600),
+            cancelled: &|| false,
+        };
+        for round in 0..3 {
+            let mut p = pb.initial_prices(1.0);
+            for i in 0..n {
+                p.q1[i] = rng.gen_range(0.0..=2.0) * pb.alpha[i];
+                p.q2[i] = rng.gen_range(0.0..=1.0) * pb.beta[i];
+            }
+            for (gi, rs) in pb.backup.regions.iter().enumerate() {
+                for (idx, &r) in rs.iter().enumerate() {
+                    for s in 0..slots {
+                        p.mu[gi][idx * slots + s] =
+                            rng.gen_range(0.0..=2.0) * pb.beta[r as usize * slots + s];
+                    }
+                }
+            }
+            let (values, _) = pb.evaluate(&mut p, until);
+            let total: f64 = values.iter().sum();
+            assert!(
+                total >= eval.objective.total,
+                "round {round}: {total} < baseline {}",
+                eval.objective.total
+            );
+            // The mobile side alone (its components hold no presence term) bounds the
+            // baseline's cover.
+            let regions = 0..inst.regions().len();
+            assert!(regions.clone().all(|r| comps.cover[r] != comps.presence[r]));
+            let mobile: f64 = (0..comps.count)
+                .filter(|&c| regions.clone().any(|r| comps.cover[r] == c))
+                .map(|c| values[c])
+                .sum();
+            assert!(
+                mobile >= eval.objective.response + eval.objective.backup,
+                "round {round}: mobile {mobile} < baseline cover"
+            );
+        }
     }
 
     /// A cancel pressed while the search runs (after a number of checks) ends it
