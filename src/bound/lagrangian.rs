@@ -700,14 +700,14 @@ mod tests {
         for round in 0..3 {
             let mut p = pb.initial_prices(1.0);
             for i in 0..n {
-                p.q1[i] = rng.gen_range(0.0..=2.0) * pb.alpha[i];
-                p.q2[i] = rng.gen_range(0.0..=1.0) * pb.beta[i];
+                p.q1[i] = rng.random_range(0.0..=2.0) * pb.alpha[i];
+                p.q2[i] = rng.random_range(0.0..=1.0) * pb.beta[i];
             }
             for (gi, rs) in pb.backup.regions.iter().enumerate() {
                 for (idx, &r) in rs.iter().enumerate() {
                     for s in 0..slots {
                         p.mu[gi][idx * slots + s] =
-                            rng.gen_range(0.0..=2.0) * pb.beta[r as usize * slots + s];
+                            rng.random_range(0.0..=2.0) * pb.beta[r as usize * slots + s];
                     }
                 }
             }
