@@ -1,11 +1,12 @@
 //! Greedy construction: requirements first, then shifts added round-robin (each team
-//! adds its single most valuable shift per round), professionals before volunteers
-//! (who need them), then mobile teams. Because every team sees the presence the
+//! adds its single most valuable shift per round, or lengthens one by a slot when no new
+//! shift fits its work time), professionals before volunteers (who need them, and go
+//! only where one is), then mobile teams. Because every team sees the presence the
 //! earlier ones built, the concave value spreads teams over regions and hours.
 
 use super::requirements::{meet_requirements, ConstructError};
 use crate::search::context::NONE;
-use crate::search::ops::{insert_anywhere, max_new_len, route_new, Scratch};
+use crate::search::ops::{free_gap, insert_anywhere, max_new_len, route_new, Scratch};
 use crate::search::state::State;
 use crate::search::stop::{Position, StopRule};
 
@@ -25,7 +26,9 @@ pub fn construct(
 }
 
 /// Adds shifts round-robin until no team can add a valuable one, or `stop` fires
-/// (asked every 64 insertions).
+/// (asked every 64 insertions). A lazy greedy (the most valuable shift of all teams
+/// first) was tried instead: 0.6 % lower objective on nanjing-grid (2,381 against
+/// 2,395) and 7 times slower.
 pub fn fill(st: &mut State, sc: &mut Scratch, stop: &dyn StopRule) {
     let mut tries = 0u32;
     let mut late = || {
@@ -88,22 +91,9 @@ pub fn insert_escorted(st: &mut State, sc: &mut Scratch, li: usize) -> Option<f6
     if max_len < min_len {
         return None;
     }
-    st.shifts_of(li, &mut sc.runs);
-    let rest = rules.min_rest_slots;
-    let mut gaps: Vec<(usize, usize)> = Vec::with_capacity(sc.runs.len() + 1);
-    let mut lo = 0;
-    for &(a, b) in &sc.runs {
-        if a >= lo + rest {
-            gaps.push((lo, a - rest));
-        }
-        lo = b + rest;
-    }
-    if lo < n {
-        gaps.push((lo, n));
-    }
-    // Per slot of the gaps: the best gain the team can have there, if it may stand anywhere.
+    // Per slot: the best gain the team can have there, if it is off and may stand anywhere.
     let best_at = |s: usize| -> Option<f64> {
-        if ctx.avail_from(k, s) == 0 {
+        if st.at(li, s) != NONE || ctx.avail_from(k, s) == 0 {
             return None;
         }
         ctx.reach(k)
@@ -112,27 +102,31 @@ pub fn insert_escorted(st: &mut State, sc: &mut Scratch, li: usize) -> Option<f6
             .map(|&l| st.gain(k, l, s))
             .max_by(f64::total_cmp)
     };
+    let slot: Vec<Option<f64>> = (0..n).map(best_at).collect();
     // (value, start, len), best first; ties to the earliest, then the shortest.
     let mut windows: Vec<(f64, usize, usize)> = Vec::new();
-    for &(g0, g1) in &gaps {
-        let slot: Vec<Option<f64>> = (g0..g1).map(best_at).collect();
-        for a in g0..g1 {
-            let room = ctx.avail_from(k, a).min(g1 - a).min(max_len);
-            let mut v = 0.0;
-            let mut best: Option<(f64, usize)> = None;
-            for len in 1..=room {
-                let Some(g) = slot[a - g0 + len - 1] else {
-                    break;
-                };
-                v += g;
-                if len >= min_len && best.is_none_or(|(b, _)| v > b) {
-                    best = Some((v, len));
-                }
+    for a in 0..n {
+        if slot[a].is_none() {
+            continue;
+        }
+        // Where a shift through `a` keeps rest with the team's other shifts.
+        let (lo, hi) = free_gap(st, li, a, a + 1);
+        if a < lo || a >= hi {
+            continue;
+        }
+        let room = ctx.avail_from(k, a).min(hi - a).min(max_len);
+        let mut v = 0.0;
+        let mut best: Option<(f64, usize)> = None;
+        for (i, g) in slot[a..a + room].iter().map_while(|g| *g).enumerate() {
+            v += g;
+            let len = i + 1;
+            if len >= min_len && best.is_none_or(|(b, _)| v > b) {
+                best = Some((v, len));
             }
-            if let Some((v, len)) = best {
-                if v > 0.0 {
-                    windows.push((v, a, len));
-                }
+        }
+        if let Some((v, len)) = best {
+            if v > 0.0 {
+                windows.push((v, a, len));
             }
         }
     }
