@@ -20,7 +20,7 @@
 // Several parallel arrays share one index here; index loops read clearer than zips.
 #![allow(clippy::needless_range_loop)]
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -64,6 +64,8 @@ struct Prices {
     q2: Vec<f64>,
     rho: Vec<f64>,
     lambda: Vec<f64>,
+    /// Cover rows `c1 + c2 <= N2` (see [`Problem::union_rows`]).
+    q3: Vec<f64>,
     /// Backup rows `c2 <= N2 - x_k`, per group (see [`backup`]).
     mu: Vec<Vec<f64>>,
 }
@@ -91,6 +93,12 @@ struct Problem<'a> {
     c2_cap: Vec<f64>,
     comps: &'a Components,
     backup: BackupRows,
+    /// Whether the rows `c1[r,s] + c2[r,s] <= N2[r,s]` are dualised: valid when the
+    /// response standard is within the backup standard (then every team counted in
+    /// `N1` is in `N2`): `c2 = 1` needs two teams in range, `c1 = 1` one, so with
+    /// binary `c1`, `c2` their sum never exceeds `N2`. They remove what
+    /// `c1 <= N1`, `2 c2 <= N2` pay for one team in range (`alpha + beta / 2`).
+    union_rows: bool,
 }
 
 /// When the multiplier search stops: at the deadline or when `cancelled()` turns true,
@@ -134,6 +142,7 @@ pub fn lagrangian_bound(
     }
     let comps = components(inst, groups);
     let pb = Problem {
+        union_rows: obj.response_minutes <= obj.backup_minutes,
         backup: BackupRows::new(inst, groups),
         comps: &comps,
         inst,
@@ -171,22 +180,37 @@ pub fn lagrangian_bound(
     let mut iterations = 0;
     // The deadline is kept inside each evaluation: the groups not yet priced when it
     // passes leave their components at their previous best (see `Problem::evaluate`).
+    // The serial work around the pricing is timed: the pricing stops early enough for
+    // the work after it (`tail`) to end by the deadline, and no evaluation starts that
+    // could not get past its serial start (`head`) in time (on jiangsu both are about
+    // a tenth of a second; without this `bound --time-limit 5` ended 102 ms late).
+    let mut head = Duration::ZERO;
+    let mut tail = Duration::ZERO;
+    let inner = |tail: Duration| Until {
+        deadline: until.deadline.checked_sub(tail).unwrap_or(until.deadline),
+        cancelled: until.cancelled,
+    };
+    let room = |head: Duration, tail: Duration| {
+        !until.passed() && Instant::now() + head + tail < until.deadline
+    };
     for mut p in starts {
-        if iterations > 0 && (until.passed() || iterations >= max_iterations) {
+        if iterations > 0 && (!room(head, tail) || iterations >= max_iterations) {
             break;
         }
-        let (values, grad) = pb.evaluate(&mut p, until);
+        let (values, grad, ph) = pb.evaluate(&mut p, inner(tail), &search.rows_active());
         iterations += 1;
         search.record(&pb, &values, &grad, &p);
+        head = head.max(ph.head);
+        tail = tail.max(ph.priced.elapsed());
         if until.passed() {
             break;
         }
     }
     let mut prices = search.best_prices.clone();
     let mut direction: Option<Gradient> = None;
-    while !until.passed() && iterations < max_iterations && search.eta.iter().any(|&e| e > ETA_MIN)
+    while room(head, tail) && iterations < max_iterations && search.eta.iter().any(|&e| e > ETA_MIN)
     {
-        let (values, grad) = pb.evaluate(&mut prices, until);
+        let (values, grad, ph) = pb.evaluate(&mut prices, inner(tail), &search.rows_active());
         iterations += 1;
         let restarted = search.record(&pb, &values, &grad, &prices);
         // Components that stalled go back to their best prices with a shorter step.
@@ -201,6 +225,8 @@ pub fn lagrangian_bound(
         d.forget(&pb, &restarted);
         pb.step(&mut prices, &d, &search.eta);
         direction = Some(d);
+        head = head.max(ph.head);
+        tail = tail.max(ph.priced.elapsed());
     }
     let weight_sum = search.weight_sum.max(1e-300);
     let mut teams = vec![0usize; comps.count];
@@ -244,11 +270,22 @@ pub fn lagrangian_bound(
     }
 }
 
+/// When the serial parts of an evaluation ran: the work before the groups are priced
+/// (cell terms, cover values) and the moment the pricing ended (what follows, the
+/// gradient, the bookkeeping and the step, is serial again).
+#[derive(Clone, Copy)]
+struct Phases {
+    head: Duration,
+    priced: Instant,
+}
+
 /// Subgradient data of one evaluation.
 struct Gradient {
     presence: Vec<f64>,
     n1: Vec<f64>,
     n2: Vec<f64>,
+    /// `N2 - c1 - c2` (the cover rows).
+    n3: Vec<f64>,
     /// Mobile teams at each post-slot minus its capacity.
     mobile: Vec<f64>,
     /// Per group, slack of its backup rows per member: `N2 - X_g / n_g - c2`.
@@ -297,6 +334,7 @@ impl Problem<'_> {
             q2: vec![0.0; self.beta.len()],
             rho: vec![0.0; inst.posts().len() * slots],
             lambda: vec![0.0; self.groups.len()],
+            q3: vec![0.0; self.alpha.len()],
             mu: self.backup.zeros(slots),
         }
     }
@@ -306,7 +344,13 @@ impl Problem<'_> {
     /// multiplier in `prices.lambda`. Groups not started before `until` passes are
     /// skipped: their components' values are then `+inf` (no information), the others
     /// exact.
-    fn evaluate(&self, prices: &mut Prices, until: Until) -> (Vec<f64>, Gradient) {
+    fn evaluate(
+        &self,
+        prices: &mut Prices,
+        until: Until,
+        rows_active: &[bool],
+    ) -> (Vec<f64>, Gradient, Phases) {
+        let started = Instant::now();
         let (inst, slots) = (self.inst, self.slots);
         let obj = &inst.objective();
         let comp = self.comps;
@@ -333,11 +377,12 @@ impl Problem<'_> {
             }
             add(
                 comp.cover[r],
-                self.c1_cap[i] * (self.alpha[i] - prices.q1[i]).max(0.0),
+                self.c1_cap[i] * (self.alpha[i] - prices.q1[i] - prices.q3[i]).max(0.0),
             );
             add(
                 comp.cover[r],
-                self.c2_cap[i] * (self.beta[i] - 2.0 * prices.q2[i] - backup_sum[i]).max(0.0),
+                self.c2_cap[i]
+                    * (self.beta[i] - 2.0 * prices.q2[i] - backup_sum[i] - prices.q3[i]).max(0.0),
             );
         }
         for (p, post) in inst.posts().iter().enumerate() {
@@ -348,13 +393,11 @@ impl Problem<'_> {
                 );
             }
         }
-        let q2_team: Vec<f64> = prices
-            .q2
-            .iter()
-            .zip(&backup_sum)
-            .map(|(q, m)| q + m)
+        let q2_team: Vec<f64> = (0..n)
+            .map(|i| prices.q2[i] + backup_sum[i] + prices.q3[i])
             .collect();
         let cover_values = self.cover_values(&prices.q1, &q2_team);
+        let head = started.elapsed();
         let choices: Vec<Option<Choice>> = self
             .groups
             .par_iter()
@@ -363,13 +406,27 @@ impl Problem<'_> {
                 (!until.passed()).then(|| self.best_choice(gi, g, prices, &cover_values))
             })
             .collect();
+        let priced = Instant::now();
         let mut skipped = vec![false; comp.count];
         let mut grad = Gradient {
             presence: vec![0.0; n],
             n1: vec![0.0; n],
             n2: vec![0.0; n],
+            n3: vec![0.0; n],
             mobile: vec![0.0; inst.posts().len() * slots],
-            mu: self.backup.zeros(slots),
+            mu: self
+                .backup
+                .regions
+                .iter()
+                .enumerate()
+                .map(|(gi, rs)| {
+                    if rows_active[comp.group[gi]] {
+                        vec![0.0; rs.len() * slots]
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect(),
             chosen_presence: Vec::new(),
             chosen_response: Vec::new(),
         };
@@ -389,8 +446,10 @@ impl Problem<'_> {
                     TeamKind::Patrol => grad.presence[l * slots + s] += cnt * team.effectiveness,
                     TeamKind::Mobile => {
                         // Minus this group's members in range (its own rows' `x_k`).
-                        for &idx in &self.backup.at_location[gi][pos as usize] {
-                            grad.mu[gi][idx as usize * slots + s] -= 1.0;
+                        if !grad.mu[gi].is_empty() {
+                            for &idx in &self.backup.at_location[gi][pos as usize] {
+                                grad.mu[gi][idx as usize * slots + s] -= 1.0;
+                            }
                         }
                         grad.mobile[l * slots + s] += cnt;
                         for &r in inst.reach().response_regions(k, l) {
@@ -414,12 +473,22 @@ impl Problem<'_> {
         let c2: Vec<f64> = (0..n)
             .map(|i| {
                 self.c2_cap[i]
-                    * f64::from(u8::from(self.beta[i] > 2.0 * prices.q2[i] + backup_sum[i]))
+                    * f64::from(u8::from(
+                        self.beta[i] > 2.0 * prices.q2[i] + backup_sum[i] + prices.q3[i],
+                    ))
+            })
+            .collect();
+        let c1: Vec<f64> = (0..n)
+            .map(|i| {
+                self.c1_cap[i] * f64::from(u8::from(self.alpha[i] > prices.q1[i] + prices.q3[i]))
             })
             .collect();
         // Backup rows: `N2 - X_g / n_g - c2` per member (X_g was subtracted above, per
         // member, so it is already divided by n_g).
         for (gi, rs) in self.backup.regions.iter().enumerate() {
+            if grad.mu[gi].is_empty() {
+                continue;
+            }
             for (idx, &r) in rs.iter().enumerate() {
                 for s in 0..slots {
                     let i = r as usize * slots + s;
@@ -430,7 +499,10 @@ impl Problem<'_> {
         for i in 0..n {
             let zs = z_count[i];
             grad.presence[i] -= zs;
-            grad.n1[i] -= self.c1_cap[i] * f64::from(u8::from(self.alpha[i] > prices.q1[i]));
+            if self.union_rows {
+                grad.n3[i] = grad.n2[i] - c1[i] - c2[i];
+            }
+            grad.n1[i] -= c1[i];
             grad.n2[i] -= 2.0 * c2[i];
         }
         // A relative margin per component covers the rounding of its sum.
@@ -440,7 +512,7 @@ impl Problem<'_> {
             .zip(&skipped)
             .map(|((t, m), &skip)| if skip { f64::INFINITY } else { t + 1e-9 * m })
             .collect();
-        (values, grad)
+        (values, grad, Phases { head, priced })
     }
 
     /// Per component, the trivial bound of its cells (see `trivial.rs`).
@@ -613,7 +685,6 @@ impl Problem<'_> {
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::time::Duration;
 
     use super::*;
     use crate::bound::{groups::team_groups, trivial};
@@ -672,6 +743,7 @@ mod tests {
             .map(|i| obj.backup_weight * inst.regions()[i / slots].risk[i % slots])
             .collect();
         let pb = Problem {
+            union_rows: obj.response_minutes <= obj.backup_minutes,
             backup: BackupRows::new(&inst, &groups),
             comps: &comps,
             inst: &inst,
@@ -711,7 +783,7 @@ mod tests {
                     }
                 }
             }
-            let (values, _) = pb.evaluate(&mut p, until);
+            let (values, _, _) = pb.evaluate(&mut p, until, &vec![true; comps.count]);
             let total: f64 = values.iter().sum();
             assert!(
                 total >= eval.objective.total,

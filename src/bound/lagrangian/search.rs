@@ -47,6 +47,11 @@ impl Search {
         }
     }
 
+    /// Per component, whether its backup rows' prices move (see [`ROWS_FROM_ETA`]).
+    pub(super) fn rows_active(&self) -> Vec<bool> {
+        self.eta.iter().map(|&e| e <= ROWS_FROM_ETA).collect()
+    }
+
     /// The bound: the sum of the components' best values.
     pub(super) fn bound(&self) -> f64 {
         self.best.iter().sum()
@@ -107,6 +112,7 @@ impl Gradient {
             if mark[comp.cover[r]] {
                 self.n1[i] = 0.0;
                 self.n2[i] = 0.0;
+                self.n3[i] = 0.0;
             }
         }
         for i in 0..self.mobile.len() {
@@ -129,9 +135,14 @@ impl Gradient {
         mix(&mut self.presence, &g.presence);
         mix(&mut self.n1, &g.n1);
         mix(&mut self.n2, &g.n2);
+        mix(&mut self.n3, &g.n3);
         mix(&mut self.mobile, &g.mobile);
         for (d, g) in self.mu.iter_mut().zip(&g.mu) {
-            mix(d, g);
+            if d.len() == g.len() {
+                mix(d, g);
+            } else {
+                d.clone_from(g);
+            }
         }
     }
 }
@@ -154,6 +165,7 @@ impl Problem<'_> {
                 .collect(),
             rho: vec![0.0; inst.posts().len() * self.slots],
             lambda: vec![0.0; self.groups.len()],
+            q3: vec![0.0; n],
             mu: self.backup.zeros(self.slots),
         }
     }
@@ -178,6 +190,9 @@ impl Problem<'_> {
             p.v[i] = (p.v[i] - ev * sv * move_by(g.presence[i])).max(0.0);
             p.q1[i] = (p.q1[i] - ec * self.alpha[i] * move_by(g.n1[i])).max(0.0);
             p.q2[i] = (p.q2[i] - ec * 0.5 * self.beta[i] * move_by(g.n2[i])).max(0.0);
+            if self.union_rows {
+                p.q3[i] = (p.q3[i] - ec * 0.5 * self.beta[i] * move_by(g.n3[i])).max(0.0);
+            }
         }
         // Backup rows: scaled like `q2` (half the backup value of the cell).
         // Backup rows move only once their component's step has been halved twice:
@@ -186,7 +201,7 @@ impl Problem<'_> {
         // the old optimum they can only lower it.
         for (gi, rs) in self.backup.regions.iter().enumerate() {
             let e = eta[comp.group[gi]];
-            if e > ROWS_FROM_ETA {
+            if e > ROWS_FROM_ETA || g.mu[gi].is_empty() {
                 continue;
             }
             for (idx, &r) in rs.iter().enumerate() {
@@ -214,7 +229,8 @@ impl Problem<'_> {
             }
             if mark[comp.cover[r]] {
                 dst.q1[row.clone()].copy_from_slice(&src.q1[row.clone()]);
-                dst.q2[row.clone()].copy_from_slice(&src.q2[row]);
+                dst.q2[row.clone()].copy_from_slice(&src.q2[row.clone()]);
+                dst.q3[row.clone()].copy_from_slice(&src.q3[row]);
             }
         }
         for p in 0..self.inst.posts().len() {
