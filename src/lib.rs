@@ -60,23 +60,30 @@
 //! ```
 //!
 //! A dispatch system keeps a [`Replanner`] warm and hands it events (section 9): here a
-//! patrol team drops out for two hours; the answer keeps every rule and the history.
+//! mobile team on stand-by is dispatched to an incident for two hours and the others move
+//! up; the answer keeps every rule and the history.
 //!
 //! ```
 //! use patrolplan::events::parse_events;
 //! use patrolplan::generate::{generate, Preset};
+//! use patrolplan::model::TeamKind;
+//! use patrolplan::schedule::Cell;
 //! use patrolplan::{Instance, Replanner, RunSettings, Solver};
 //!
 //! let instance = Instance::from_file(&generate(Preset::Tiny, 7)).expect("presets are valid");
 //! let plan = Solver::new(&instance).seed(1).iterations(2_000).solve().expect("feasible").schedule;
-//! let (name, team) = (instance.name(), &instance.teams()[0].id);
+//! let on_duty = (0..instance.teams().len())
+//!     .find(|&k| instance.teams()[k].kind == TeamKind::Mobile && plan.cell(k, 4) != Cell::Off)
+//!     .expect("a mobile team stands by at slot 4");
+//! let (name, team) = (instance.name(), &instance.teams()[on_duty].id);
 //! let json = format!(r#"{{"format":"patrolplan.events.v1","instance":"{name}","now":4,
-//!     "events":[{{"type":"unavailable","team":"{team}","from":4,"to":6}}]}}"#);
+//!     "events":[{{"type":"dispatched","team":"{team}","from":4,"to":6}}]}}"#);
 //! let events = parse_events(&json, &instance, &plan).expect("valid events");
 //! let settings = RunSettings { iterations: Some(500), ..RunSettings::default() };
 //! let mut replanner = Replanner::new(instance, plan).with_settings(settings);
 //! let replan = replanner.apply(&events).expect("a feasible re-plan");
 //! assert!(replan.objective_total.total.is_finite());
+//! assert!(replanner.schedule().cell(on_duty, 5) == Cell::Null, "on duty at the incident");
 //! ```
 
 pub mod bound;
