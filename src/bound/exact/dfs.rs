@@ -85,6 +85,140 @@ struct Bb<'a> {
     child_bufs: Vec<Vec<Child>>,
     slot_saves: Vec<Counters>,
     key_buf: Vec<u32>,
+    need: Option<Needs>,
+}
+
+/// Most table entries (slots x states, over the component's teams) for which the
+/// `min_patrol` look-ahead ([`Needs`]) is built (8 bytes an entry).
+const NEEDS_MAX_ENTRIES: usize = 4_000_000;
+
+/// Look-ahead for `min_patrol` (the one coupling rule that can make a partial plan
+/// impossible to complete): per team, slot `s` and state `x`, the bit set of the
+/// required cells `(region, slot >= s)` the team can still stand in, entering `s` in
+/// `x`, and then end its plan validly. At a slot boundary, for every later slot with
+/// requirements, Hall's condition (every set of its required cells is reachable by at
+/// least as many teams as it requires) is necessary for a completion, so a node that
+/// breaks it has no feasible leaf and is cut. Only infeasible subtrees are cut.
+struct Needs {
+    /// Per team: bits over the required cells at `s * states + x`.
+    can: Vec<Vec<u64>>,
+    /// Per slot with required cells, ascending: the slot and the checks of Hall's
+    /// condition (a set of its cells, the teams they require together).
+    by_slot: Vec<(usize, Vec<(u64, u32)>)>,
+}
+
+impl Needs {
+    fn new(l: &Local, tables: &[Vec<f64>]) -> Option<Needs> {
+        if l.comp.side != Side::Patrol {
+            return None;
+        }
+        let slots = l.slots;
+        let teams = &l.comp.teams;
+        let entries: usize = teams.iter().map(|t| (slots + 1) * t.states()).sum();
+        if entries > NEEDS_MAX_ENTRIES {
+            return None;
+        }
+        // Required cells by slot, then region (the first 64).
+        let mut cells: Vec<(usize, usize, u32)> = Vec::new();
+        for s in 0..slots {
+            for ri in 0..l.comp.regions.len() {
+                let q = l.req[ri * slots + s];
+                if q > 0 && cells.len() < 64 {
+                    cells.push((s, ri, q));
+                }
+            }
+        }
+        if cells.is_empty() {
+            return None;
+        }
+        let mut by_slot: Vec<(usize, Vec<(u64, u32)>)> = Vec::new();
+        let mut i = 0;
+        while i < cells.len() {
+            let s = cells[i].0;
+            let idx: Vec<usize> = (i..cells.len()).take_while(|&j| cells[j].0 == s).collect();
+            i += idx.len();
+            let set = |members: &[usize]| {
+                let mask = members.iter().fold(0u64, |m, &j| m | 1 << j);
+                (mask, members.iter().map(|&j| cells[j].2).sum::<u32>())
+            };
+            let mut checks = Vec::new();
+            if idx.len() <= 6 {
+                for bits in 1u64..(1 << idx.len()) {
+                    let members: Vec<usize> = idx
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| bits >> k & 1 == 1)
+                        .map(|(_, &j)| j)
+                        .collect();
+                    checks.push(set(&members));
+                }
+            } else {
+                checks.extend(idx.iter().map(|&j| set(&[j])));
+                checks.push(set(&idx));
+            }
+            by_slot.push((s, checks));
+        }
+        let can = teams
+            .iter()
+            .enumerate()
+            .map(|(ti, t)| {
+                let n = t.states();
+                let f = &tables[ti];
+                let mut can = vec![0u64; (slots + 1) * n];
+                for s in (0..slots).rev() {
+                    for x in 0..n {
+                        if f[s * n + x] == f64::NEG_INFINITY {
+                            continue;
+                        }
+                        let mut bits = 0u64;
+                        t.moves(s, x as u32, |li, y| {
+                            if f[(s + 1) * n + y as usize] == f64::NEG_INFINITY {
+                                return;
+                            }
+                            bits |= can[(s + 1) * n + y as usize];
+                            if let Some(li) = li {
+                                let r = l.loc_local[ti][li as usize] as usize;
+                                for (i, &(cs, cr, _)) in cells.iter().enumerate() {
+                                    if cs == s && cr == r {
+                                        bits |= 1 << i;
+                                    }
+                                }
+                            }
+                        });
+                        can[s * n + x] = bits;
+                    }
+                }
+                can
+            })
+            .collect();
+        Some(Needs { can, by_slot })
+    }
+
+    /// Whether teams entering slot `s` in `states` can still meet every requirement
+    /// of the slots from `s` on (Hall's condition per slot; every set of up to 6
+    /// cells, else single cells and the whole slot).
+    fn feasible(&self, s: usize, states: &[u32], teams: &[super::model::TeamModel]) -> bool {
+        for (slot, checks) in &self.by_slot {
+            if *slot < s {
+                continue;
+            }
+            for &(sub, need) in checks {
+                let mut have = 0u32;
+                for (ti, (&x, t)) in states.iter().zip(teams).enumerate() {
+                    if self.can[ti][s * t.states() + x as usize] & sub != 0 {
+                        have += 1;
+                        if have >= need {
+                            break;
+                        }
+                    }
+                }
+                if have < need {
+                    return false;
+                }
+            }
+        }
+        true
+    }
 }
 
 /// A child of a node: its bound, the move (location index or idle), the team's next
@@ -191,8 +325,16 @@ pub fn branch_and_bound(
         child_bufs: (0..slots * n).map(|_| Vec::new()).collect(),
         slot_saves: (0..slots).map(|_| Counters::default()).collect(),
         key_buf: Vec::with_capacity(n),
+        need: Needs::new(l, &tables),
     };
-    if slots > 0 && n > 0 {
+    let possible = bb
+        .need
+        .as_ref()
+        .is_none_or(|nd| nd.feasible(0, &bb.cur, teams));
+    if slots > 0 && n > 0 && !possible {
+        // No plan meets `min_patrol`: proven (there is no feasible plan beyond the
+        // incumbent, if any).
+    } else if slots > 0 && n > 0 {
         bb.start_slot(0);
         let fsum = bb.fsum_start(0);
         bb.visit(0, 0, 0.0, fsum, root);
@@ -514,6 +656,11 @@ impl Bb<'_> {
                 self.best = Some(self.plan.clone());
             }
             return;
+        }
+        if let Some(nd) = &self.need {
+            if !nd.feasible(s + 1, &self.nxt, &l.comp.teams) {
+                return;
+            }
         }
         if self.memo_len < MEMO_LIMIT || !self.memo[s].is_empty() {
             self.fill_key();
