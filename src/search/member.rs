@@ -354,6 +354,12 @@ impl<'c> Member<'c> {
         self.st.feasible()
     }
 
+    /// The run's deadline, if any: an exact re-site never runs past it (without one,
+    /// its node limit alone bounds it and the run stays reproducible).
+    pub fn set_deadline(&mut self, deadline: Option<std::time::Instant>) {
+        self.exact.deadline = deadline;
+    }
+
     /// Whether the member diversifies on its own (small components): the driver then
     /// does not merge it with the others of its component.
     pub fn independent(&self) -> bool {

@@ -332,6 +332,9 @@ pub struct ExactSiting {
     /// Work allowed so far (thousandths of a unit-region).
     pub allowance: u64,
     rate: u64,
+    /// The run's deadline: a solve is cut there (time-limited runs vary with the
+    /// machine's speed anyway; iteration-bounded ones have none and stay reproducible).
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for ExactSiting {
@@ -341,6 +344,7 @@ impl Default for ExactSiting {
             work: 0,
             allowance: EXACT_WORK_FREE * 1_000,
             rate: EXACT_WORK_PER_ITERATION,
+            deadline: None,
         }
     }
 }

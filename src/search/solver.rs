@@ -377,6 +377,7 @@ impl<'a> Solver<'a> {
                 let mut member =
                     Member::new(st.clone(), mix(self.seed, c as u64, m as u64), accept);
                 member.full_assert_every = self.full_assert_every;
+                member.set_deadline(deadline);
                 members.push((c, member));
             }
         }
