@@ -98,13 +98,24 @@ pub fn best_window(
             }
         }
         sc.best.push(b);
+        // A slot where the team may stand nowhere ends every window (below); it adds 0
+        // here so that the sums of the windows after it stay finite. Adding its -inf
+        // made every later difference -inf - -inf = NaN, which never wins a comparison:
+        // no window after the first such slot (a volunteer's night, a full post) was
+        // ever chosen.
         let last = *sc.prefix.last().unwrap();
-        sc.prefix.push(last + b);
+        sc.prefix.push(last + if b.is_finite() { b } else { 0.0 });
     }
     let mut found = None;
     let mut found_val = f64::NEG_INFINITY;
     for a in lo..=hi - min_len {
-        let room = ctx.avail_from(k, a).min(hi - a).min(max_len);
+        let mut room = ctx.avail_from(k, a).min(hi - a).min(max_len);
+        if let Some(blocked) = sc.best[a - lo..a - lo + room]
+            .iter()
+            .position(|b| !b.is_finite())
+        {
+            room = blocked;
+        }
         for len in min_len..=room {
             let v = sc.prefix[a - lo + len] - sc.prefix[a - lo];
             if v > found_val {
@@ -183,4 +194,37 @@ pub fn insert_anywhere(st: &mut State, sc: &mut Scratch, li: usize) -> Option<f6
         return None;
     }
     route_new(st, sc, li, a, len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Instance;
+    use crate::search::context::Context;
+
+    /// A team unavailable in slot 2 may work slots 0-1 (little risk) or 3-7 (much): the
+    /// best window is after the gap. Before the gap was kept out of the sums, every window
+    /// after it scored NaN and the worse one before it was chosen.
+    #[test]
+    fn best_window_looks_past_a_slot_the_team_cannot_work() {
+        let json = r#"{"format":"patrolplan.instance.v1","name":"gap",
+            "horizon":{"slot_minutes":60,"slots":8},
+            "regions":[{"id":"R1","location":[118.78,32.04],"risk":[1,1,0,5,5,5,5,0]}],
+            "posts":[{"id":"P1","location":[118.785,32.045]}],
+            "shift_rules":{"std":{"min_shift_slots":2,"max_shift_slots":4,"min_rest_slots":1,
+                "max_work_slots":8,"max_hop_minutes":15}},
+            "teams":[{"id":"T1","kind":"patrol","members":2,"base":"R1","speed_kmh":5,
+                "rules":"std","available":[[0,2],[3,8]]}]}"#;
+        let inst = Instance::from_json(json).unwrap();
+        let ctx = Context::new(&inst);
+        let st = State::new(&ctx, vec![0]);
+        let mut sc = Scratch::default();
+        let (start, len, value) = best_window(&st, &mut sc, 0, 0, 8).expect("a window fits");
+        assert!(
+            start >= 3,
+            "window ({start}, {len}) crosses or precedes the gap"
+        );
+        assert_eq!(len, 4);
+        assert!(value.is_finite() && value > 0.0);
+    }
 }
