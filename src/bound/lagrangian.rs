@@ -186,10 +186,7 @@ pub fn lagrangian_bound(
     // a tenth of a second; without this `bound --time-limit 5` ended 102 ms late).
     let mut head = Duration::ZERO;
     let mut tail = Duration::ZERO;
-    let inner = |tail: Duration| Until {
-        deadline: until.deadline.checked_sub(tail).unwrap_or(until.deadline),
-        cancelled: until.cancelled,
-    };
+    let timed = |iterations: usize, tail: Duration| (iterations > 0).then_some(tail);
     let room = |head: Duration, tail: Duration| {
         !until.passed() && Instant::now() + head + tail < until.deadline
     };
@@ -197,7 +194,12 @@ pub fn lagrangian_bound(
         if iterations > 0 && (!room(head, tail) || iterations >= max_iterations) {
             break;
         }
-        let (values, grad, ph) = pb.evaluate(&mut p, inner(tail), &search.rows_active());
+        let (values, grad, ph) = pb.evaluate(
+            &mut p,
+            until,
+            timed(iterations, tail),
+            &search.rows_active(),
+        );
         iterations += 1;
         search.record(&pb, &values, &grad, &p);
         head = head.max(ph.head);
@@ -210,7 +212,12 @@ pub fn lagrangian_bound(
     let mut direction: Option<Gradient> = None;
     while room(head, tail) && iterations < max_iterations && search.eta.iter().any(|&e| e > ETA_MIN)
     {
-        let (values, grad, ph) = pb.evaluate(&mut prices, inner(tail), &search.rows_active());
+        let (values, grad, ph) = pb.evaluate(
+            &mut prices,
+            until,
+            timed(iterations, tail),
+            &search.rows_active(),
+        );
         iterations += 1;
         let restarted = search.record(&pb, &values, &grad, &prices);
         // Components that stalled go back to their best prices with a shorter step.
@@ -348,6 +355,7 @@ impl Problem<'_> {
         &self,
         prices: &mut Prices,
         until: Until,
+        tail: Option<Duration>,
         rows_active: &[bool],
     ) -> (Vec<f64>, Gradient, Phases) {
         let started = Instant::now();
@@ -398,6 +406,15 @@ impl Problem<'_> {
             .collect();
         let cover_values = self.cover_values(&prices.q1, &q2_team);
         let head = started.elapsed();
+        // Before the first evaluation's tail has been timed, its head stands in for it
+        // (both are passes over every cell).
+        let until = Until {
+            deadline: until
+                .deadline
+                .checked_sub(tail.unwrap_or(head))
+                .unwrap_or(until.deadline),
+            cancelled: until.cancelled,
+        };
         let choices: Vec<Option<Choice>> = self
             .groups
             .par_iter()
@@ -783,7 +800,7 @@ mod tests {
                     }
                 }
             }
-            let (values, _, _) = pb.evaluate(&mut p, until, &vec![true; comps.count]);
+            let (values, _, _) = pb.evaluate(&mut p, until, None, &vec![true; comps.count]);
             let total: f64 = values.iter().sum();
             assert!(
                 total >= eval.objective.total,
