@@ -586,6 +586,56 @@ fn sigint_stops_a_solve_which_writes_its_best_schedule() {
     signal_stops_the_solve("INT");
 }
 
+/// SIGINT stops a long `bound` on nanjing (large Lagrangian) soon; it still prints a
+/// proven bound, no weaker than the trivial one.
+#[cfg(unix)]
+#[test]
+fn sigint_stops_a_bound_which_prints_its_best_bound() {
+    let bound_of = |out: &[u8]| -> f64 {
+        let v: serde_json::Value = serde_json::from_slice(out).expect("bound --json");
+        v["bound"].as_f64().expect("a bound")
+    };
+    let trivial = run(&[
+        "bound",
+        &data("nanjing.json"),
+        "--method",
+        "trivial",
+        "--json",
+    ]);
+    assert_eq!(trivial.status.code(), Some(0));
+    let trivial = bound_of(&trivial.stdout);
+    let mut child = Command::new(BIN)
+        .args([
+            "bound",
+            &data("nanjing.json"),
+            "--time-limit",
+            "60",
+            "--json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let waited = sent.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(waited < Duration::from_secs(30), "stopped after {waited:?}");
+    assert!(err.contains("signal received"), "{err}");
+    let bound = bound_of(&out.stdout);
+    assert!(
+        bound.is_finite() && bound > 0.0 && bound <= trivial + 1e-6 * trivial,
+        "{bound} vs trivial {trivial}"
+    );
+}
+
 /// `clusters` copies of `v`, one degree apart and with their own ids, every team with a
 /// reach: that many independent components.
 fn clustered(v: &Value, clusters: usize) -> Value {

@@ -21,7 +21,7 @@ pub fn cancel_on_signals() -> CancelToken {
             std::process::exit(130);
         }
         pressed.cancel();
-        say_err("signal received: stopping the search, the best schedule found will be written (send it again to quit at once)");
+        say_err("signal received: stopping; the best result found so far will be written (send it again to quit at once)");
     });
     if let Err(e) = installed {
         eprintln!(
