@@ -604,7 +604,7 @@ fn sigint_stops_a_bound_which_prints_its_best_bound() {
     ]);
     assert_eq!(trivial.status.code(), Some(0));
     let trivial = bound_of(&trivial.stdout);
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .args([
             "bound",
             &data("nanjing.json"),
