@@ -529,6 +529,19 @@ fn a_closed_stdout_is_not_a_panic() {
     }
 }
 
+/// Waits `wait`, then sends `signal` (TERM, INT) to `child`; returns when it was sent.
+#[cfg(unix)]
+fn signal_after(child: &std::process::Child, signal: &str, wait: Duration) -> Instant {
+    std::thread::sleep(wait);
+    let sent = Instant::now();
+    let kill = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    sent
+}
+
 /// Starts a long solve, sends `signal` once the solve is under way, and checks that it
 /// stops soon and writes a feasible schedule.
 #[cfg(unix)]
@@ -552,13 +565,7 @@ fn signal_stops_the_solve(signal: &str) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let sent = Instant::now();
-    let kill = Command::new("kill")
-        .args([&format!("-{signal}"), &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
+    let sent = signal_after(&child, signal, Duration::from_millis(1500));
     let status = child.wait().unwrap();
     let waited = sent.elapsed();
     let mut err = String::new();
@@ -616,13 +623,7 @@ fn sigint_stops_a_bound_which_prints_its_best_bound() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let sent = Instant::now();
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
+    let sent = signal_after(&child, "INT", Duration::from_millis(1500));
     let out = child.wait_with_output().unwrap();
     let waited = sent.elapsed();
     let err = String::from_utf8_lossy(&out.stderr);

@@ -129,40 +129,8 @@ pub fn lagrangian_bound(
     max_iterations: usize,
     hint: Option<&Schedule>,
 ) -> LagrangianOutcome {
-    let slots = inst.slots();
-    let obj = inst.objective();
-    let n = inst.regions().len() * slots;
-    let mut alpha = vec![0.0; n];
-    let mut beta = vec![0.0; n];
-    for (r, region) in inst.regions().iter().enumerate() {
-        for s in 0..slots {
-            alpha[r * slots + s] = obj.response_weight * region.risk[s];
-            beta[r * slots + s] = obj.backup_weight * region.risk[s];
-        }
-    }
     let comps = components(inst, groups);
-    let pb = Problem {
-        union_rows: obj.response_minutes <= obj.backup_minutes,
-        backup: BackupRows::new(inst, groups),
-        comps: &comps,
-        inst,
-        groups,
-        slots,
-        alpha,
-        beta,
-        presence_cap: ceilings.presence.clone(),
-        // c1, c2 are binary in the MIP: 0 unless one / two teams could be in range.
-        c1_cap: ceilings
-            .response_teams
-            .iter()
-            .map(|&c| f64::from(u8::from(c >= 1.0)))
-            .collect(),
-        c2_cap: ceilings
-            .backup_teams
-            .iter()
-            .map(|&c| f64::from(u8::from(c >= 2.0)))
-            .collect(),
-    };
+    let pb = Problem::new(inst, groups, &comps, ceilings);
     let mut starts = vec![pb.initial_prices(1.0)];
     if let Some(h) = hint {
         let counts = hint::hint_counts(inst, h);
@@ -176,7 +144,7 @@ pub fn lagrangian_bound(
     // objective is a sum of cell terms and each cell's presence / cover term belongs
     // to one component), so a component the Lagrangian has not yet beaten, or not yet
     // evaluated, keeps that value.
-    search.best = pb.trivial_parts(obj);
+    search.best = pb.trivial_parts(inst.objective());
     let mut iterations = 0;
     // The deadline is kept inside each evaluation: the groups not yet priced when it
     // passes leave their components at their previous best (see `Problem::evaluate`).
@@ -269,7 +237,7 @@ pub fn lagrangian_bound(
         bound: search.bound(),
         iterations,
         guide: FractionalGuide {
-            slots,
+            slots: pb.slots,
             presence: search.presence_sum.iter().map(|p| p / weight_sum).collect(),
             response: search.response_sum.iter().map(|p| p / weight_sum).collect(),
             presence_price: search.best_prices.v,
@@ -301,6 +269,51 @@ struct Gradient {
     chosen_presence: Vec<f64>,
     /// `min(1, N1)` of the chosen patterns.
     chosen_response: Vec<f64>,
+}
+
+impl<'a> Problem<'a> {
+    /// The relaxation of `inst`: cover prices per cell (`alpha` response, `beta` backup),
+    /// the implied ceilings, the backup rows, and the union rows where they are valid.
+    fn new(
+        inst: &'a Instance,
+        groups: &'a [Group],
+        comps: &'a Components,
+        ceilings: &Ceilings,
+    ) -> Problem<'a> {
+        let slots = inst.slots();
+        let obj = inst.objective();
+        let n = inst.regions().len() * slots;
+        let mut alpha = vec![0.0; n];
+        let mut beta = vec![0.0; n];
+        for (r, region) in inst.regions().iter().enumerate() {
+            for s in 0..slots {
+                alpha[r * slots + s] = obj.response_weight * region.risk[s];
+                beta[r * slots + s] = obj.backup_weight * region.risk[s];
+            }
+        }
+        Problem {
+            union_rows: obj.response_minutes <= obj.backup_minutes,
+            backup: BackupRows::new(inst, groups),
+            comps,
+            inst,
+            groups,
+            slots,
+            alpha,
+            beta,
+            presence_cap: ceilings.presence.clone(),
+            // c1, c2 are binary in the MIP: 0 unless one / two teams could be in range.
+            c1_cap: ceilings
+                .response_teams
+                .iter()
+                .map(|&c| f64::from(u8::from(c >= 1.0)))
+                .collect(),
+            c2_cap: ceilings
+                .backup_teams
+                .iter()
+                .map(|&c| f64::from(u8::from(c >= 2.0)))
+                .collect(),
+        }
+    }
 }
 
 impl Problem<'_> {
@@ -750,36 +763,8 @@ mod tests {
         let groups = team_groups(&inst);
         let ceilings = trivial::ceilings(&inst, &groups);
         let comps = components(&inst, &groups);
-        let slots = inst.slots();
-        let n = inst.regions().len() * slots;
-        let obj = inst.objective();
-        let alpha: Vec<f64> = (0..n)
-            .map(|i| obj.response_weight * inst.regions()[i / slots].risk[i % slots])
-            .collect();
-        let beta: Vec<f64> = (0..n)
-            .map(|i| obj.backup_weight * inst.regions()[i / slots].risk[i % slots])
-            .collect();
-        let pb = Problem {
-            union_rows: obj.response_minutes <= obj.backup_minutes,
-            backup: BackupRows::new(&inst, &groups),
-            comps: &comps,
-            inst: &inst,
-            groups: &groups,
-            slots,
-            alpha,
-            beta,
-            presence_cap: ceilings.presence.clone(),
-            c1_cap: ceilings
-                .response_teams
-                .iter()
-                .map(|&c| f64::from(u8::from(c >= 1.0)))
-                .collect(),
-            c2_cap: ceilings
-                .backup_teams
-                .iter()
-                .map(|&c| f64::from(u8::from(c >= 2.0)))
-                .collect(),
-        };
+        let pb = Problem::new(&inst, &groups, &comps, &ceilings);
+        let (slots, n) = (pb.slots, pb.alpha.len());
         assert!(pb.backup.regions.iter().any(|r| !r.is_empty()));
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let until = Until {
