@@ -53,22 +53,10 @@ struct Bb<'a> {
     slots: usize,
     order: Vec<usize>,
     groups: Vec<Vec<usize>>,
-    cur: Vec<u32>,
+    /// The team states and counters of the current slot, per local region / post.
+    at: Counters,
     nxt: Vec<u32>,
     plan: Plan,
-    // Counters of the current slot, per local region / post.
-    pa: Vec<f64>,
-    cnt: Vec<u32>,
-    pro: Vec<u32>,
-    vol: Vec<u32>,
-    n1: Vec<u32>,
-    n2: Vec<u32>,
-    nu: Vec<u32>,
-    pis: Vec<f64>,
-    etas: Vec<f64>,
-    pcount: Vec<u32>,
-    cell: Vec<f64>,
-    cur_sum: f64,
     incumbent: f64,
     best: Option<Plan>,
     tol: f64,
@@ -225,7 +213,8 @@ impl Needs {
 /// state and the teams' table sum after the move.
 type Child = (f64, Option<u16>, u32, f64);
 
-/// The per-slot counters and team states saved at a slot boundary.
+/// The team states and per-slot counters: the search's current ones, and the copies
+/// saved at each slot boundary (restored after the subtree).
 #[derive(Default)]
 struct Counters {
     cur: Vec<u32>,
@@ -241,6 +230,25 @@ struct Counters {
     pcount: Vec<u32>,
     cell: Vec<f64>,
     cur_sum: f64,
+}
+
+impl Counters {
+    /// Copies `other` into `self`, reusing `self`'s buffers (no allocation per node).
+    fn copy_from(&mut self, other: &Counters) {
+        self.cur.clone_from(&other.cur);
+        self.pa.clone_from(&other.pa);
+        self.cnt.clone_from(&other.cnt);
+        self.pro.clone_from(&other.pro);
+        self.vol.clone_from(&other.vol);
+        self.n1.clone_from(&other.n1);
+        self.n2.clone_from(&other.n2);
+        self.nu.clone_from(&other.nu);
+        self.pis.clone_from(&other.pis);
+        self.etas.clone_from(&other.etas);
+        self.pcount.clone_from(&other.pcount);
+        self.cell.clone_from(&other.cell);
+        self.cur_sum = other.cur_sum;
+    }
 }
 
 /// Runs the branch and bound with these multipliers, starting from `incumbent` (a
@@ -296,21 +304,23 @@ pub fn branch_and_bound(
         slots,
         order,
         groups,
-        cur: teams.iter().map(|t| t.initial()).collect(),
+        at: Counters {
+            cur: teams.iter().map(|t| t.initial()).collect(),
+            pa: vec![0.0; nr],
+            cnt: vec![0; nr],
+            pro: vec![0; nr],
+            vol: vec![0; nr],
+            n1: vec![0; nr],
+            n2: vec![0; nr],
+            nu: vec![0; nr],
+            pis: vec![0.0; nr],
+            etas: vec![0.0; nr],
+            pcount: vec![0; l.comp.posts.len()],
+            cell: vec![0.0; nr],
+            cur_sum: 0.0,
+        },
         nxt: teams.iter().map(|t| t.initial()).collect(),
         plan: vec![vec![None; slots]; n],
-        pa: vec![0.0; nr],
-        cnt: vec![0; nr],
-        pro: vec![0; nr],
-        vol: vec![0; nr],
-        n1: vec![0; nr],
-        n2: vec![0; nr],
-        nu: vec![0; nr],
-        pis: vec![0.0; nr],
-        etas: vec![0.0; nr],
-        pcount: vec![0; l.comp.posts.len()],
-        cell: vec![0.0; nr],
-        cur_sum: 0.0,
         incumbent: value,
         best,
         tol: 1e-9 * root.abs().max(1.0),
@@ -330,7 +340,7 @@ pub fn branch_and_bound(
     let possible = bb
         .need
         .as_ref()
-        .is_none_or(|nd| nd.feasible(0, &bb.cur, teams));
+        .is_none_or(|nd| nd.feasible(0, &bb.at.cur, teams));
     if slots > 0 && n > 0 && !possible {
         // No plan meets `min_patrol`: proven (there is no feasible plan beyond the
         // incumbent, if any).
@@ -373,34 +383,34 @@ impl Bb<'_> {
 
     /// Sum of the teams' table entries at the start of slot `s`.
     fn fsum_start(&self, s: usize) -> f64 {
-        (0..self.cur.len())
-            .map(|ti| self.f(ti, s, self.cur[ti]))
+        (0..self.at.cur.len())
+            .map(|ti| self.f(ti, s, self.at.cur[ti]))
             .sum()
     }
 
     /// Resets the counters for slot `s` and the cells' terms.
     fn start_slot(&mut self, s: usize) {
         for v in [
-            &mut self.cnt,
-            &mut self.pro,
-            &mut self.vol,
-            &mut self.n1,
-            &mut self.n2,
-            &mut self.nu,
+            &mut self.at.cnt,
+            &mut self.at.pro,
+            &mut self.at.vol,
+            &mut self.at.n1,
+            &mut self.at.n2,
+            &mut self.at.nu,
         ] {
             v.fill(0);
         }
-        self.pa.fill(0.0);
-        self.pis.fill(0.0);
-        self.etas.fill(0.0);
-        self.pcount.fill(0);
-        self.cur_sum = 0.0;
-        for ri in 0..self.cell.len() {
-            self.cell[ri] = self.cell_term(ri, s);
-            self.cur_sum += self.cell[ri];
+        self.at.pa.fill(0.0);
+        self.at.pis.fill(0.0);
+        self.at.etas.fill(0.0);
+        self.at.pcount.fill(0);
+        self.at.cur_sum = 0.0;
+        for ri in 0..self.at.cell.len() {
+            self.at.cell[ri] = self.cell_term(ri, s);
+            self.at.cur_sum += self.at.cell[ri];
         }
         for (pi, &cap) in self.l.cap.iter().enumerate() {
-            self.cur_sum += self.p.rho[pi * self.slots + s] * f64::from(cap);
+            self.at.cur_sum += self.p.rho[pi * self.slots + s] * f64::from(cap);
         }
     }
 
@@ -412,43 +422,43 @@ impl Bb<'_> {
         match l.comp.side {
             Side::Patrol => {
                 let marg = &l.inst.objective().presence_marginals;
-                let room = l.pcap[c] - self.pa[ri];
+                let room = l.pcap[c] - self.at.pa[ri];
                 // With a professional placed, z_1 <= N_pro holds whatever comes: the row
                 // is not dualised here (the placed professionals' zeta is not counted).
                 // Without one, no patrol team is placed in the cell yet (volunteers
                 // come after the professionals and only where one stands).
-                let presence = if l.zeta_on && self.pro[ri] == 0 {
+                let presence = if l.zeta_on && self.at.pro[ri] == 0 {
                     super::dual::presence_cell(l.w[c], marg, room, p.v[c], p.zeta[c]).0
                 } else {
-                    presence_term(l.w[c], marg, self.pa[ri], room, p.v[c])
+                    presence_term(l.w[c], marg, self.at.pa[ri], room, p.v[c])
                 };
                 presence
-                    + p.mu[c] * (f64::from(self.cnt[ri]) - f64::from(l.req[c]))
-                    + p.eta_sum[c] * f64::from(self.pro[ri])
-                    - self.etas[ri]
+                    + p.mu[c] * (f64::from(self.at.cnt[ri]) - f64::from(l.req[c]))
+                    + p.eta_sum[c] * f64::from(self.at.pro[ri])
+                    - self.at.etas[ri]
             }
             Side::Mobile => {
                 // A cover already reached by the placed teams is worth its value; the
                 // rest is the Lagrangian term with the placed teams' counts plugged in
                 // (see `dual`: rows c1 <= N1, 2 c2 <= N2, c2 <= N2 - B_k, c1 + c2 <= N_u).
                 let sigma = p.sigma[c];
-                let d1 = self.n1[ri] >= 1;
-                let d2 = self.n2[ri] >= 2;
+                let d1 = self.at.n1[ri] >= 1;
+                let d2 = self.at.n2[ri] >= 2;
                 let c1 = if d1 {
                     l.alpha[c]
                 } else {
                     l.c1cap[c] * (l.alpha[c] - p.q1[c] - sigma).max(0.0)
-                        + p.q1[c] * f64::from(self.n1[ri])
+                        + p.q1[c] * f64::from(self.at.n1[ri])
                 };
                 let c2 = if d2 {
                     l.beta[c]
                 } else {
                     l.c2cap[c] * (l.beta[c] - 2.0 * p.q2[c] - p.pi_sum[c] - sigma).max(0.0)
-                        + (p.q2[c] + p.pi_sum[c]) * f64::from(self.n2[ri])
-                        - self.pis[ri]
+                        + (p.q2[c] + p.pi_sum[c]) * f64::from(self.at.n2[ri])
+                        - self.at.pis[ri]
                 };
                 let fixed = f64::from(u8::from(d1)) + f64::from(u8::from(d2));
-                c1 + c2 + sigma * (f64::from(self.nu[ri]) - fixed)
+                c1 + c2 + sigma * (f64::from(self.at.nu[ri]) - fixed)
             }
         }
     }
@@ -466,48 +476,48 @@ impl Bb<'_> {
         match t.kind {
             TeamKind::Patrol => {
                 if add {
-                    self.saved.push(self.pa[loc]);
-                    self.saved.push(self.etas[loc]);
-                    self.pa[loc] += t.eff;
+                    self.saved.push(self.at.pa[loc]);
+                    self.saved.push(self.at.etas[loc]);
+                    self.at.pa[loc] += t.eff;
                     if let Some(vi) = l.vol_index[ti] {
-                        self.etas[loc] += self.p.eta[(loc * self.slots + s) * l.volunteers + vi];
+                        self.at.etas[loc] += self.p.eta[(loc * self.slots + s) * l.volunteers + vi];
                     }
                 } else {
-                    self.etas[loc] = self.saved.pop().expect("saved");
-                    self.pa[loc] = self.saved.pop().expect("saved");
+                    self.at.etas[loc] = self.saved.pop().expect("saved");
+                    self.at.pa[loc] = self.saved.pop().expect("saved");
                 }
-                bump(&mut self.cnt[loc]);
+                bump(&mut self.at.cnt[loc]);
                 if t.volunteer {
-                    bump(&mut self.vol[loc]);
+                    bump(&mut self.at.vol[loc]);
                 } else {
-                    bump(&mut self.pro[loc]);
+                    bump(&mut self.at.pro[loc]);
                 }
                 self.refresh(loc, s);
             }
             TeamKind::Mobile => {
                 let rho = self.p.rho[loc * self.slots + s];
-                bump(&mut self.pcount[loc]);
-                self.cur_sum -= f64::from(d) * rho;
+                bump(&mut self.at.pcount[loc]);
+                self.at.cur_sum -= f64::from(d) * rho;
                 for &r in &l.resp[ti][li] {
-                    bump(&mut self.n1[r as usize]);
+                    bump(&mut self.at.n1[r as usize]);
                 }
                 let back = &l.back[ti][li];
                 if add {
                     for &r in back {
                         let r = r as usize;
-                        self.saved.push(self.pis[r]);
-                        self.pis[r] += self.p.pi[(r * self.slots + s) * m + ti];
-                        self.n2[r] += 1;
+                        self.saved.push(self.at.pis[r]);
+                        self.at.pis[r] += self.p.pi[(r * self.slots + s) * m + ti];
+                        self.at.n2[r] += 1;
                     }
                 } else {
                     for &r in back.iter().rev() {
                         let r = r as usize;
-                        self.pis[r] = self.saved.pop().expect("saved");
-                        self.n2[r] -= 1;
+                        self.at.pis[r] = self.saved.pop().expect("saved");
+                        self.at.n2[r] -= 1;
                     }
                 }
                 for &r in &l.uni[ti][li] {
-                    bump(&mut self.nu[r as usize]);
+                    bump(&mut self.at.nu[r as usize]);
                 }
                 // Refresh every region touched (response or backup), once each.
                 for &r in &l.uni[ti][li] {
@@ -519,8 +529,8 @@ impl Bb<'_> {
 
     fn refresh(&mut self, ri: usize, s: usize) {
         let new = self.cell_term(ri, s);
-        self.cur_sum += new - self.cell[ri];
-        self.cell[ri] = new;
+        self.at.cur_sum += new - self.at.cell[ri];
+        self.at.cell[ri] = new;
     }
 
     fn out_of_budget(&mut self) -> bool {
@@ -544,7 +554,7 @@ impl Bb<'_> {
             return;
         }
         let ti = self.order[j];
-        let x = self.cur[ti];
+        let x = self.at.cur[ti];
         let t = &self.l.comp.teams[ti];
         let nstates = t.states();
         let f_here = self.tables[ti][s * nstates + x as usize];
@@ -562,22 +572,25 @@ impl Bb<'_> {
             }
             let fs = fsum - f_here + f_next;
             let cell_sum = match li {
-                None => self.cur_sum,
+                None => self.at.cur_sum,
                 Some(li) => {
                     let li = li as usize;
                     // Professionals are placed before volunteers, so a volunteer's
                     // region without a professional stays without one.
-                    if l_escort && t.volunteer && self.pro[self.l.loc_local[ti][li] as usize] == 0 {
+                    if l_escort
+                        && t.volunteer
+                        && self.at.pro[self.l.loc_local[ti][li] as usize] == 0
+                    {
                         continue;
                     }
                     if t.kind == TeamKind::Mobile {
                         let post = self.l.loc_local[ti][li] as usize;
-                        if self.pcount[post] >= self.l.cap[post] {
+                        if self.at.pcount[post] >= self.l.cap[post] {
                             continue;
                         }
                     }
                     self.place(ti, li, s, true);
-                    let v = self.cur_sum;
+                    let v = self.at.cur_sum;
                     self.place(ti, li, s, false);
                     v
                 }
@@ -631,19 +644,22 @@ impl Bb<'_> {
             let c = ri * slots + s;
             match l.comp.side {
                 Side::Patrol => {
-                    if self.cnt[ri] < l.req[c] {
+                    if self.at.cnt[ri] < l.req[c] {
                         return;
                     }
-                    if obj.volunteers_need_professional && self.vol[ri] > 0 && self.pro[ri] == 0 {
+                    if obj.volunteers_need_professional
+                        && self.at.vol[ri] > 0
+                        && self.at.pro[ri] == 0
+                    {
                         return;
                     }
-                    val += l.w[c] * obj.presence_value(self.pa[ri]);
+                    val += l.w[c] * obj.presence_value(self.at.pa[ri]);
                 }
                 Side::Mobile => {
-                    if self.n1[ri] >= 1 {
+                    if self.at.n1[ri] >= 1 {
                         val += l.alpha[c];
                     }
-                    if self.n2[ri] >= 2 {
+                    if self.at.n2[ri] >= 2 {
                         val += l.beta[c];
                     }
                 }
@@ -676,37 +692,13 @@ impl Bb<'_> {
         }
         // Next slot: save this slot's counters and states (restored after the subtree).
         let mut save = std::mem::take(&mut self.slot_saves[s]);
-        save.cur.clone_from(&self.cur);
-        save.pa.clone_from(&self.pa);
-        save.cnt.clone_from(&self.cnt);
-        save.pro.clone_from(&self.pro);
-        save.vol.clone_from(&self.vol);
-        save.n1.clone_from(&self.n1);
-        save.n2.clone_from(&self.n2);
-        save.nu.clone_from(&self.nu);
-        save.pis.clone_from(&self.pis);
-        save.etas.clone_from(&self.etas);
-        save.pcount.clone_from(&self.pcount);
-        save.cell.clone_from(&self.cell);
-        save.cur_sum = self.cur_sum;
-        self.cur.clone_from(&self.nxt);
+        save.copy_from(&self.at);
+        self.at.cur.clone_from(&self.nxt);
         self.start_slot(s + 1);
         let fsum = self.fsum_start(s + 1);
         self.visit(s + 1, 0, acc, fsum, ub);
-        self.nxt.clone_from(&self.cur);
-        self.cur.clone_from(&save.cur);
-        self.pa.clone_from(&save.pa);
-        self.cnt.clone_from(&save.cnt);
-        self.pro.clone_from(&save.pro);
-        self.vol.clone_from(&save.vol);
-        self.n1.clone_from(&save.n1);
-        self.n2.clone_from(&save.n2);
-        self.nu.clone_from(&save.nu);
-        self.pis.clone_from(&save.pis);
-        self.etas.clone_from(&save.etas);
-        self.pcount.clone_from(&save.pcount);
-        self.cell.clone_from(&save.cell);
-        self.cur_sum = save.cur_sum;
+        self.nxt.clone_from(&self.at.cur);
+        self.at.copy_from(&save);
         self.slot_saves[s] = save;
     }
 
