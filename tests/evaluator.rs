@@ -306,3 +306,30 @@ fn unresolved_sentinel_in_memory_is_a_location_kind_breach() {
         vec![(Rule::LocationKind, Some("T1"), Some(3))]
     );
 }
+
+#[test]
+fn a_location_of_the_other_kind_is_also_judged_for_reach() {
+    // T1 (base R1) with reach 8: P1 is 5 minutes away, P2 10. Listing posts for a patrol
+    // team breaks location_kind at both, and reach at P2 (every breach is listed).
+    let mut raw: serde_json::Value =
+        serde_json::from_str(include_str!("data/eval_matrix.json")).unwrap();
+    raw["teams"][0]["reach_minutes"] = serde_json::json!(8);
+    let inst = Instance::from_json(&raw.to_string()).unwrap();
+    let json = r#"{"format":"patrolplan.schedule.v1","instance":"eval-matrix","teams":[
+        {"id":"T1","shifts":[{"start":0,"at":["R1","R1","P1","P2"]}]}]}"#;
+    let e = evaluate_input(&inst, &read_schedule_input(&inst, json).unwrap());
+    let mut found = breaches(&e);
+    found.sort_by_key(|b| (b.2, b.0));
+    assert_eq!(
+        found,
+        vec![
+            (Rule::LocationKind, Some("T1"), Some(2)),
+            (Rule::Reach, Some("T1"), Some(3)),
+            (Rule::LocationKind, Some("T1"), Some(3)),
+        ],
+        "{:?}",
+        e.violations
+    );
+    let reach = e.violations.iter().find(|v| v.rule == Rule::Reach).unwrap();
+    assert_eq!(reach.location.as_deref(), Some("P2"));
+}

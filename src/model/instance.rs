@@ -318,6 +318,16 @@ impl Instance {
             .minutes(t.speed_kmh, &t.base, &self.nodes(t.kind)[to])
     }
 
+    /// Travel minutes of `team` from its base to location `to` of `kind`, which need not
+    /// be the team's own kind: the evaluator also measures a region listed for a mobile
+    /// team (or a post for a patrol team), so that a `reach` breach there is listed too.
+    pub fn base_minutes_to(&self, team: TeamIdx, kind: TeamKind, to: usize) -> f64 {
+        let t = &self.parts.teams[team];
+        self.parts
+            .travel
+            .minutes(t.speed_kmh, &t.base, &self.nodes(kind)[to])
+    }
+
     /// Travel minutes of mobile `team` from post `p` to region `r`'s point.
     pub fn post_to_region_minutes(&self, team: TeamIdx, p: PostIdx, r: RegionIdx) -> f64 {
         let t = &self.parts.teams[team];

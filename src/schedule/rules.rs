@@ -14,6 +14,10 @@ use crate::model::{Instance, Slot, TeamIdx, TeamKind};
 /// Ids written in the file for unresolved locations, by `(team, slot)`.
 pub(crate) type UnresolvedIds<'a> = BTreeMap<(TeamIdx, Slot), &'a str>;
 
+/// Every region and post id with its kind and index: built only when the file lists a
+/// location that is not of its team's kind, to measure that location's reach.
+type PlaceIds<'a> = BTreeMap<&'a str, (TeamKind, usize)>;
+
 /// Every breach of every rule, grouped by rule in the contract's order.
 pub(crate) fn check_all(
     instance: &Instance,
@@ -30,10 +34,21 @@ pub(crate) fn check_all(
                 .collect()
         })
         .unwrap_or_default();
+    let places: PlaceIds = if unresolved.is_empty() {
+        PlaceIds::new()
+    } else {
+        let regions = instance.regions().iter().enumerate();
+        let posts = instance.posts().iter().enumerate();
+        regions
+            .map(|(i, r)| (r.id.as_str(), (TeamKind::Patrol, i)))
+            .chain(posts.map(|(i, p)| (p.id.as_str(), (TeamKind::Mobile, i))))
+            .collect()
+    };
     let mut out = Vec::new();
     for (k, shifts) in schedule.shifts.iter().enumerate() {
         if k < instance.teams().len() {
-            check_team(instance, k, shifts, occ, &unresolved, replan, &mut out);
+            let known = (&unresolved, &places);
+            check_team(instance, k, shifts, occ, known, replan, &mut out);
         } else {
             for shift in shifts {
                 for i in 0..shift.at.len() {
@@ -85,7 +100,7 @@ fn check_team(
     k: TeamIdx,
     shifts: &[Shift],
     occ: &Occupancy,
-    unresolved: &UnresolvedIds,
+    (unresolved, places): (&UnresolvedIds, &PlaceIds),
     replan: Option<&ReplanRules>,
     out: &mut Vec<Violation>,
 ) {
@@ -166,12 +181,28 @@ fn check_team(
                 continue;
             }
             if (l as usize) >= n_locations {
+                let id = here();
                 out.push(v(
                     Rule::LocationKind,
                     Some(s),
-                    here(),
-                    wrong_location(instance, team.kind, l, &here()),
+                    id.clone(),
+                    wrong_location(instance, team.kind, l, &id),
                 ));
+                // A location of the other kind is still a place with a distance from the
+                // base: its reach breach is listed too (every breach, not the first).
+                if let (Some(max), Some((kind, at))) =
+                    (team.reach_minutes, other_kind(places, team.kind, &id))
+                {
+                    let m = instance.base_minutes_to(k, kind, at);
+                    if !within(m, max) {
+                        out.push(v(
+                            Rule::Reach,
+                            Some(s),
+                            id,
+                            format!("{m:.3} min from the base, more than reach_minutes {max}"),
+                        ));
+                    }
+                }
                 continue;
             }
             if let Some(max) = team.reach_minutes {
@@ -226,6 +257,14 @@ fn check_team(
             ),
         ));
     }
+}
+
+/// The kind and index of `id` when it names a location of the kind other than `kind`.
+fn other_kind(places: &PlaceIds, kind: TeamKind, id: &Option<String>) -> Option<(TeamKind, usize)> {
+    places
+        .get(id.as_deref()?)
+        .copied()
+        .filter(|&(other, _)| other != kind)
 }
 
 fn wrong_location(instance: &Instance, kind: TeamKind, l: u32, id: &Option<String>) -> String {
