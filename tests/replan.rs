@@ -186,22 +186,28 @@ fn a_drop_out_is_cut_and_repaired() {
     assert_eq!(repaired, 1, "no pair of drop-outs was repaired");
 }
 
-#[test]
-fn a_new_requirement_is_met() {
-    let (inst, plan) = small();
-    let now = 12;
-    // The region with the most patrol presence nearby but none in the requirement slots.
-    let slots = inst.slots();
-    let r = (0..inst.regions().len())
+/// The first region no patrol team stands in during `slots` (region 0 when every one has
+/// someone): a new requirement there has to move a team.
+fn unpatrolled_region(inst: &Instance, plan: &Schedule, slots: std::ops::Range<usize>) -> usize {
+    (0..inst.regions().len())
         .find(|&r| {
-            (now + 1..now + 3).all(|s| {
+            slots.clone().all(|s| {
                 (0..inst.teams().len()).all(|k| {
                     plan.location(k, s) != Some(r as u32)
                         || inst.teams()[k].kind != TeamKind::Patrol
                 })
             })
         })
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_new_requirement_is_met() {
+    let (inst, plan) = small();
+    let now = 12;
+    // The region with the most patrol presence nearby but none in the requirement slots.
+    let slots = inst.slots();
+    let r = unpatrolled_region(&inst, &plan, now + 1..now + 3);
     let ev = format!(
         r#"{{"type":"requirement","region":"{}","from":{},"to":{},"teams":1}}"#,
         inst.regions()[r].id,
@@ -589,17 +595,7 @@ fn mixed_events_in_one_file_and_a_chain() {
         .unwrap_or(p2);
     let id = |k: usize| inst.teams()[k].id.clone();
     let dto = dend.min(now + 2);
-    // A region no patrol team stands in at now+1..now+3 (as in a_new_requirement_is_met).
-    let req = (0..inst.regions().len())
-        .find(|&r| {
-            (now + 1..now + 3).all(|s| {
-                (0..inst.teams().len()).all(|k| {
-                    plan.location(k, s) != Some(r as u32)
-                        || inst.teams()[k].kind != TeamKind::Patrol
-                })
-            })
-        })
-        .unwrap_or(0);
+    let req = unpatrolled_region(&inst, &plan, now + 1..now + 3);
     let evs = vec![
         format!(
             r#"{{"type":"dispatched","team":"{}","from":{now},"to":{dto}}}"#,
