@@ -23,6 +23,7 @@ pub mod neighbourhood;
 pub mod ops;
 pub mod pair;
 pub mod path;
+pub mod reassign;
 pub mod solver;
 pub mod state;
 pub mod stop;

@@ -15,6 +15,7 @@ use super::moves::{
 };
 use super::ops::Scratch;
 use super::pair::{escort_insert, escort_reroute, replan_pair, settle, PairScratch};
+use super::reassign::reassign_slot;
 use super::state::State;
 use super::swap_shift::swap_shift;
 
@@ -92,6 +93,8 @@ moves! {
     SwapShift = "swap_shift", |st, env, li| swap_shift(st, env.rng, li);
     /// Teitz-Bart interchange: every working mobile team of one slot against every post.
     Interchange = "interchange", |st, env, li| interchange(st, env.rng, li);
+    /// Every patrol team working in one slot re-assigned to regions together, exactly.
+    Reassign = "reassign_slot", |st, env, li| reassign_slot(st, env.rng, li);
 }
 
 /// The kinds of team a move is drawn for (columns of [`WEIGHTS`]).
@@ -121,6 +124,7 @@ pub static WEIGHTS: &[[u32; 3]] = &[
     [0, 0, 5],       // resite_exact
     [30, 20, 20],    // swap_shift
     [0, 0, 20],      // interchange
+    [60, 60, 0],     // reassign_slot
 ];
 
 /// Weights on large components (above `member::SMALL_TEAM_SLOTS` team-slots: nanjing,
@@ -143,6 +147,7 @@ pub static WEIGHTS_LARGE: &[[u32; 3]] = &[
     [0, 0, 0],       // resite_exact
     [20, 15, 20],    // swap_shift
     [0, 0, 10],      // interchange
+    [0, 0, 0],       // reassign_slot
 ];
 
 /// Draws a move index for a team class from [`WEIGHTS`] (small components) or
