@@ -65,17 +65,25 @@ impl Search {
         values: &[f64],
         grad: &Gradient,
         p: &Prices,
+        full: bool,
     ) -> Vec<bool> {
-        self.count += 1;
-        let wgt = self.count as f64;
-        for i in 0..self.presence_sum.len() {
-            self.presence_sum[i] += wgt * grad.chosen_presence[i];
-            self.response_sum[i] += wgt * grad.chosen_response[i];
+        // The guide averages whole evaluations only.
+        if full {
+            self.count += 1;
+            let wgt = self.count as f64;
+            for i in 0..self.presence_sum.len() {
+                self.presence_sum[i] += wgt * grad.chosen_presence[i];
+                self.response_sum[i] += wgt * grad.chosen_response[i];
+            }
+            self.weight_sum += wgt;
         }
-        self.weight_sum += wgt;
         let mut improved = vec![false; values.len()];
         let mut restart = vec![false; values.len()];
         for (c, &v) in values.iter().enumerate() {
+            if v == f64::INFINITY {
+                // Not priced in this evaluation (a mobile-only one, or the deadline).
+                continue;
+            }
             if v < self.best[c] {
                 self.best[c] = v;
                 improved[c] = true;
@@ -86,7 +94,11 @@ impl Search {
                 if self.stall[c] >= PATIENCE {
                     self.stall[c] = 0;
                     self.eta[c] /= 2.0;
-                    restart[c] = true;
+                    // A component that never beat its trivial share has no best prices
+                    // to go back to but its start: going back there every PATIENCE
+                    // evaluations kept jiangsu-grid's largest mobile components at the
+                    // trivial share for the whole 60 s; they go on from where they are.
+                    restart[c] = self.improved_once[c];
                 }
             }
         }
@@ -158,10 +170,10 @@ impl Problem<'_> {
                 .map(|i| hint::presence_price(inst.weights()[i], marg, c.presence[i], tilt))
                 .collect(),
             q1: (0..n)
-                .map(|i| hint::cover_price(self.alpha[i], c.n1[i], 1.0))
+                .map(|i| self.full_response_price(i, c.n1[i]))
                 .collect(),
             q2: (0..n)
-                .map(|i| hint::cover_price(self.beta[i], c.n2[i], 2.0))
+                .map(|i| self.full_backup_price(i, c.n2[i]))
                 .collect(),
             rho: vec![0.0; inst.posts().len() * self.slots],
             lambda: vec![0.0; self.groups.len()],
