@@ -145,8 +145,8 @@ fn by_component(
         cells[comps.cover[r]] += 1;
         mobile[comps.cover[r]] = true;
     }
-    for s in 0..slots {
-        let counts = CoverCounts::with_placed(inst, s, &placed[s]);
+    for (s, placed) in placed.iter().enumerate() {
+        let counts = CoverCounts::with_placed(inst, s, placed);
         for (r, region) in inst.regions().iter().enumerate() {
             let c = comps.cover[r];
             let risk = region.risk[s];

@@ -872,8 +872,7 @@ mod tests {
                     }
                 }
             }
-            let (values, _, _) =
-                pb.evaluate(&mut p, until, None, &vec![true; comps.count], None);
+            let (values, _, _) = pb.evaluate(&mut p, until, None, &vec![true; comps.count], None);
             let total: f64 = values.iter().sum();
             assert!(
                 total >= eval.objective.total,
@@ -959,7 +958,10 @@ mod tests {
             }
         }
         let trivial = trivial::trivial_bound(&inst, &ceilings);
-        assert!(optimum > 0.0 && optimum < 0.5 * trivial, "{optimum} vs {trivial}");
+        assert!(
+            optimum > 0.0 && optimum < 0.5 * trivial,
+            "{optimum} vs {trivial}"
+        );
         assert!(
             out.bound >= optimum * (1.0 - 1e-9),
             "{} < optimum {optimum}",

@@ -172,9 +172,7 @@ impl Problem<'_> {
             q1: (0..n)
                 .map(|i| self.full_response_price(i, c.n1[i]))
                 .collect(),
-            q2: (0..n)
-                .map(|i| self.full_backup_price(i, c.n2[i]))
-                .collect(),
+            q2: (0..n).map(|i| self.full_backup_price(i, c.n2[i])).collect(),
             rho: vec![0.0; inst.posts().len() * self.slots],
             lambda: vec![0.0; self.groups.len()],
             q3: vec![0.0; n],
