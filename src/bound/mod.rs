@@ -181,9 +181,10 @@ pub fn compute_bound_with_hint(
 }
 
 /// Branch-and-bound nodes per component of the exact path in a work-limited run.
-pub const WORK_LIMITED_NODES: u64 = 1_000_000;
-/// Multiplier evaluations per component of the exact path in a work-limited run.
-pub const WORK_LIMITED_DUAL_ITERATIONS: usize = 400;
+pub const WORK_LIMITED_NODES: u64 = 4_000_000;
+/// Multiplier evaluations per multiplier search of the exact path in a work-limited
+/// run (a component runs up to two).
+pub const WORK_LIMITED_DUAL_ITERATIONS: usize = 1_500;
 
 /// [`compute_bound_with_hint`] for a caller whose run is bounded by work, not time
 /// (an iteration budget): the exact path then stops by node and multiplier-evaluation
@@ -200,8 +201,9 @@ pub fn compute_bound_work_limited(
 
 /// [`compute_bound_with_hint`] (or, with `work_limited`, [`compute_bound_work_limited`])
 /// that also stops when `cancelled()` turns true: the large Lagrangian then ends within
-/// one team group's pricing and the best proven bound so far is returned (the
-/// trivial bound at worst). The exact path of small instances keeps its own limits.
+/// one team group's pricing, the exact path of small instances within one multiplier
+/// evaluation or 1,024 branch-and-bound nodes, and the best proven bound so far is
+/// returned (the trivial bound at worst).
 pub fn compute_bound_stoppable(
     instance: &Instance,
     options: &BoundOptions,
@@ -265,7 +267,7 @@ fn bound_with_stop(
         }
     };
     if method == BoundMethod::Exact {
-        let out = crate::bound::exact::solve_exact(
+        let out = crate::bound::exact::solve_exact_until(
             instance,
             Some(hint),
             &crate::bound::exact::ExactOptions {
@@ -287,6 +289,7 @@ fn bound_with_stop(
                 clock_free: work_limited,
                 ..crate::bound::exact::ExactOptions::default()
             },
+            cancelled,
         );
         if out.proven_optimal && out.schedule.is_none() {
             return Err(BoundError::Infeasible);

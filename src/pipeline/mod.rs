@@ -26,9 +26,15 @@ pub use replan::{Replan, Replanner};
 
 /// Default wall-clock limit when no iteration budget is given (the CLI's default).
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
-/// Share of the time limit given to the bound stage when the exact path applies
-/// (`bound::EXACT_AUTO_MAX_ENTRIES`).
-pub const EXACT_BOUND_SHARE: f64 = 0.6;
+/// On instances small enough for the exact path (`bound::EXACT_AUTO_MAX_ENTRIES`),
+/// share of the time limit given to the first search, before the exact branch and
+/// bound (the search finds the optimum of the tiny preset in well under a second; the
+/// branch and bound then starts from its value).
+pub const EXACT_SEARCH_FIRST_SHARE: f64 = 0.2;
+/// On instances small enough for the exact path, most of the time limit the exact
+/// stage (multipliers and branch and bound) may use; it ends early when it proves,
+/// and what it leaves goes back to the search, warm-started from the best schedule.
+pub const EXACT_STAGE_SHARE: f64 = 0.75;
 
 /// Default share of the time limit given to the bound before the search starts.
 pub const DEFAULT_BOUND_SHARE: f64 = 0.2;
@@ -205,6 +211,8 @@ pub struct BoundStage {
     pub warning: Option<String>,
     /// The exact path's optimal schedule, when it proved one.
     pub optimal: Option<Schedule>,
+    /// The exact path's best schedule when it did not prove it optimal (a warm start).
+    pub found: Option<Schedule>,
 }
 
 /// The bound stage of every run: a proven bound of `inst` within `budget` (the
@@ -247,12 +255,20 @@ pub fn bound_stage_until(
     let cancelled = || cancel.is_cancelled();
     let result = compute_bound_stoppable(inst, &options, hint, work_limited, &cancelled);
     match result {
-        Ok(b) => Ok(BoundStage {
-            bound: Some(b.bound),
-            method: Some(b.method),
-            warning: None,
-            optimal: if b.proven_optimal { b.schedule } else { None },
-        }),
+        Ok(b) => {
+            let (optimal, found) = if b.proven_optimal {
+                (b.schedule, None)
+            } else {
+                (None, b.schedule)
+            };
+            Ok(BoundStage {
+                bound: Some(b.bound),
+                method: Some(b.method),
+                warning: None,
+                optimal,
+                found,
+            })
+        }
         Err(BoundError::Infeasible) => Err(PipelineError::Infeasible),
         Err(e) => Ok(BoundStage {
             warning: Some(format!("no bound ({e}); the gap is not reported")),
@@ -376,19 +392,23 @@ impl<'a> Pipeline<'a> {
         let base = evaluate(self.inst, &base_schedule);
         let evaluation = t_eval.elapsed();
 
+        if self.settings.bound_share.is_some()
+            && crate::bound::exact::instance_table_entries(self.inst)
+                <= crate::bound::EXACT_AUTO_MAX_ENTRIES
+        {
+            return self.run_exact_first(
+                time_limit,
+                started,
+                timings,
+                base_schedule,
+                base,
+                evaluation,
+            );
+        }
         let mut stage = BoundStage::default();
         if let Some(share) = self.settings.bound_share {
             // Part of the budget goes to the bound, first, so that the search keeps
             // every core afterwards.
-            // Small instances: the bound stage is the exact path (crate::bound::exact), which
-            // can prove the optimum; it gets most of the time.
-            let share = if crate::bound::exact::instance_table_entries(self.inst)
-                <= crate::bound::EXACT_AUTO_MAX_ENTRIES
-            {
-                share.max(EXACT_BOUND_SHARE)
-            } else {
-                share
-            };
             let budget = time_limit.map_or(UNTIMED_BOUND_BUDGET, |t| t.mul_f64(share));
             self.notice(&format!(
                 "computing the upper bound (up to {:.1} s)...",
@@ -410,6 +430,7 @@ impl<'a> Pipeline<'a> {
             method: bound_method,
             warning: bound_warning,
             optimal: exact_schedule,
+            found: _,
         } = stage;
         let mut bound = bound;
         if let Some(w) = bound_warning.clone() {
@@ -519,6 +540,175 @@ impl<'a> Pipeline<'a> {
                 kpis: base.kpis,
             },
             stats: out.stats,
+            timings,
+        })
+    }
+}
+
+impl Pipeline<'_> {
+    /// One search run of the pipeline: `limit` (`None`: the settings' iteration
+    /// budget alone), the settings' seed, threads, budgets and cancel button, warm
+    /// started from `warm`, reporting `bound`.
+    fn search(
+        &mut self,
+        limit: Option<Duration>,
+        bound: Option<f64>,
+        warm: Option<&Schedule>,
+    ) -> Result<crate::search::SolveOutcome, SolveError> {
+        let mut progress = self.progress.take();
+        let mut solver = Solver::new(self.inst)
+            .seed(self.settings.seed)
+            .threads(self.settings.threads)
+            .time_limit(limit)
+            .bound(bound)
+            .cancel_token(self.settings.cancel.clone())
+            .full_assert_every(0);
+        if let Some(n) = self.settings.iterations {
+            solver = solver.iterations(n);
+        }
+        if let Some(n) = self.settings.no_improvement {
+            solver = solver.no_improvement(n);
+        }
+        if let Some(w) = warm {
+            solver = solver.warm_start(w);
+        }
+        if let Some(f) = progress.as_mut() {
+            solver = solver.on_progress(|p| f(p));
+        }
+        let out = solver.solve();
+        self.progress = progress;
+        out
+    }
+
+    /// The run on instances small enough for the exact path: a short search first,
+    /// then the exact branch and bound with the search's best schedule as incumbent
+    /// (it stops as soon as it proves), then, if it did not prove, the search again,
+    /// warm-started from the best schedule, for the time left. With an iteration
+    /// budget and no time limit, the exact stage stops by work counts
+    /// (`bound::compute_bound_work_limited`) and the second search is skipped, so the
+    /// schedule is the same at any thread count and load.
+    fn run_exact_first(
+        mut self,
+        time_limit: Option<Duration>,
+        started: Instant,
+        mut timings: Timings,
+        base_schedule: Schedule,
+        base: crate::schedule::Evaluation,
+        evaluation: Duration,
+    ) -> Result<PipelineOutcome, PipelineError> {
+        let left =
+            |reserve: Duration| time_limit.map(|t| t.saturating_sub(started.elapsed() + reserve));
+        let t0 = Instant::now();
+        let first_limit =
+            time_limit.map(|t| t.mul_f64(EXACT_SEARCH_FIRST_SHARE).max(MIN_SEARCH_TIME));
+        let warm = self.warm;
+        let first = self.search(first_limit, None, warm);
+        timings.search_ms = t0.elapsed().as_millis() as u64;
+        // The exact stage: the search's schedule is its incumbent and price hint (the
+        // baseline when the search found none).
+        let budget = match left(evaluation + MIN_SEARCH_TIME) {
+            Some(t) => t.min(time_limit.unwrap_or(t).mul_f64(EXACT_STAGE_SHARE)),
+            None => UNTIMED_BOUND_BUDGET,
+        };
+        let hint = first.as_ref().map_or(&base_schedule, |o| &o.schedule);
+        self.notice(&format!(
+            "proving with the exact branch and bound (up to {:.1} s)...",
+            budget.as_secs_f64()
+        ));
+        let t1 = Instant::now();
+        let stage = bound_stage_until(
+            self.inst,
+            budget,
+            Some(hint),
+            time_limit.is_none(),
+            &self.settings.cancel,
+        )?;
+        timings.bound_ms = t1.elapsed().as_millis() as u64;
+        if let Some(w) = stage.warning.clone() {
+            self.notice(&w);
+        }
+        let BoundStage {
+            mut bound,
+            method: bound_method,
+            warning: bound_warning,
+            optimal,
+            found,
+        } = stage;
+        // The best schedule so far, scored by the evaluator: the search's (its outcome
+        // carries the evaluator's score), or the exact path's when better.
+        let mut stats = SolveStats::default();
+        let mut best: Option<(Schedule, ObjectiveParts, Kpis)> = None;
+        let first_error = match first {
+            Ok(out) => {
+                stats = out.stats;
+                best = Some((out.schedule, out.objective, out.kpis));
+                None
+            }
+            Err(e) => Some(e),
+        };
+        let proven = optimal.is_some();
+        for candidate in [optimal, found].into_iter().flatten() {
+            let r = evaluate(self.inst, &candidate);
+            if r.feasible && best.as_ref().is_none_or(|b| r.objective.total > b.1.total) {
+                best = Some((candidate, r.objective, r.kpis));
+            }
+        }
+        // Cancelled before the search found a schedule: the baseline, when feasible.
+        if best.is_none() && base.feasible {
+            best = Some((
+                base_schedule.clone(),
+                base.objective.clone(),
+                base.kpis.clone(),
+            ));
+        }
+        let Some((mut schedule, mut objective, mut kpis)) = best else {
+            return Err(first_error.map_or(PipelineError::Infeasible, PipelineError::Solve));
+        };
+        if proven {
+            // The proven optimum: the bound is the best total (the search may match
+            // it up to rounding).
+            bound = Some(objective.total);
+        }
+        // The time the exact stage left goes back to the search, from the best schedule.
+        let second_limit = left(evaluation).filter(|t| *t >= MIN_SEARCH_TIME);
+        if !proven && !self.settings.cancel.is_cancelled() {
+            if let Some(limit) = second_limit {
+                let t2 = Instant::now();
+                let warm = schedule.clone();
+                if let Ok(out) = self.search(Some(limit), bound, Some(&warm)) {
+                    if out.objective.total > objective.total {
+                        schedule = out.schedule;
+                        objective = out.objective;
+                        kpis = out.kpis;
+                    }
+                    stats.iterations += out.stats.iterations;
+                    stats.moves_evaluated += out.stats.moves_evaluated;
+                    stats.accepted += out.stats.accepted;
+                    stats.elapsed_ms += out.stats.elapsed_ms;
+                    stats.epochs += out.stats.epochs;
+                    stats.restarts += out.stats.restarts;
+                    stats.threads = stats.threads.max(out.stats.threads);
+                }
+                timings.search_ms += t2.elapsed().as_millis() as u64;
+            }
+        }
+        let total = objective.total;
+        let bound = bound.map(|b| b.max(total));
+        timings.solve_ms = started.elapsed().as_millis() as u64;
+        Ok(PipelineOutcome {
+            schedule,
+            objective,
+            kpis,
+            bound,
+            gap: crate::search::solver::gap(bound, total),
+            proven_optimal: prove_optimal(total, bound),
+            bound_method,
+            bound_warning,
+            baseline: Scored {
+                objective: base.objective,
+                kpis: base.kpis,
+            },
+            stats,
             timings,
         })
     }

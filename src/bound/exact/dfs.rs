@@ -65,6 +65,7 @@ struct Bb<'a> {
     nodes: u64,
     node_limit: u64,
     deadline: Instant,
+    stop: &'a (dyn Fn() -> bool + Sync),
     aborted: bool,
     open_max: f64,
     // Reused buffers (no allocation per node): the undo stack of `place`, the
@@ -253,13 +254,15 @@ impl Counters {
 
 /// Runs the branch and bound with these multipliers, starting from `incumbent` (a
 /// feasible plan of the component and its value), until done, `node_limit` nodes or
-/// `deadline`.
+/// `deadline`, or until `stop()` turns true (checked with the deadline, every 1,024
+/// nodes).
 pub fn branch_and_bound(
     l: &Local,
     p: &Prices,
     incumbent: Option<(f64, Plan)>,
     node_limit: u64,
     deadline: Instant,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> BbOutcome {
     let gains = l.gains(p);
     let tables = l.tables(&gains);
@@ -329,6 +332,7 @@ pub fn branch_and_bound(
         nodes: 0,
         node_limit,
         deadline,
+        stop,
         aborted: false,
         open_max: f64::NEG_INFINITY,
         saved: Vec::new(),
@@ -538,7 +542,7 @@ impl Bb<'_> {
         if self.nodes >= self.node_limit {
             return true;
         }
-        self.nodes % 1024 == 0 && Instant::now() >= self.deadline
+        self.nodes % 1024 == 0 && (Instant::now() >= self.deadline || (self.stop)())
     }
 
     /// Visits the node (slot `s`, `j` teams placed); `acc` is the exact value of the

@@ -344,8 +344,16 @@ impl Local<'_> {
             }
             return p;
         };
-        let plan = self.plan_of(h);
-        let (pres, _, n1, n2, _) = self.counts(&plan);
+        self.prices_of_plan(&self.plan_of(h))
+    }
+
+    /// Multipliers read off a plan of the component (complementary slackness: the
+    /// prices its presence and cover would have at an optimum).
+    pub fn prices_of_plan(&self, plan: &[Vec<Option<u16>>]) -> Prices {
+        let mut p = self.initial_prices(None);
+        let marg = &self.inst.objective().presence_marginals;
+        let nc = self.cells();
+        let (pres, _, n1, n2, _) = self.counts(plan);
         for c in 0..nc {
             p.v[c] = crate::bound::hint::presence_price(self.w[c], marg, pres[c], 0.5);
             p.q1[c] = crate::bound::hint::cover_price(self.alpha[c], n1[c], 1.0) * self.c1cap[c];
@@ -663,13 +671,14 @@ pub fn value(local: &Local, p: &Prices) -> (f64, Vec<Vec<f64>>, Vec<Vec<f64>>) {
 }
 
 /// Projected subgradient search (Polyak steps towards `target`, the best known
-/// value) until `deadline`, `max_iterations`, or the bound meets `target`.
+/// value) until `deadline`, `max_iterations`, `stop()`, or the bound meets `target`.
 pub fn search(
     local: &Local,
     start: Prices,
     target: Option<f64>,
     deadline: std::time::Instant,
     max_iterations: usize,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> DualOutcome {
     let slots = local.slots;
     let m = local.mobile();
@@ -679,7 +688,9 @@ pub fn search(
     let mut theta = 1.0;
     let mut stall = 0;
     let mut iterations = 0;
-    while iterations < max_iterations && (iterations == 0 || std::time::Instant::now() < deadline) {
+    while iterations < max_iterations
+        && (iterations == 0 || (std::time::Instant::now() < deadline && !stop()))
+    {
         iterations += 1;
         let (val, gains, tables) = value(local, &p);
         if best.as_ref().is_none_or(|b| val < b.0) {
