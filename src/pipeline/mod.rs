@@ -655,11 +655,7 @@ impl Pipeline<'_> {
         }
         // Cancelled before the search found a schedule: the baseline, when feasible.
         if best.is_none() && base.feasible {
-            best = Some((
-                base_schedule.clone(),
-                base.objective.clone(),
-                base.kpis.clone(),
-            ));
+            best = Some((base_schedule.clone(), base.objective, base.kpis.clone()));
         }
         let Some((mut schedule, mut objective, mut kpis)) = best else {
             return Err(first_error.map_or(PipelineError::Infeasible, PipelineError::Solve));
