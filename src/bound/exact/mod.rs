@@ -348,7 +348,14 @@ fn settle(
     // The two rounds: neutral prices aiming below the best value (short), then the
     // prices read off the best plan aiming at its value (every node left).
     let from_best = best.as_ref().map(|(_, plan)| local.prices_of_plan(plan));
-    let mut rounds: Vec<(Prices, f64, u64)> = vec![(neutral, AGGRESSIVE_TARGET, ROUND_NODES)];
+    // (Without an incumbent the best value is the probe's, already well below the
+    // optimum: the first round aims at it.)
+    let first_aim = if hint_prices.is_some() {
+        AGGRESSIVE_TARGET
+    } else {
+        1.0
+    };
+    let mut rounds: Vec<(Prices, f64, u64)> = vec![(neutral, first_aim, ROUND_NODES)];
     if let Some(p) = hint_prices.or(from_best) {
         rounds.push((p, 1.0, u64::MAX));
     }
