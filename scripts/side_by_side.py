@@ -8,6 +8,7 @@ schedules re-scored by the Python referee (../shared/peers/evaluate.py).
     $P scripts/side_by_side.py --plan quick        # 4 tiny at 2 s, small preset at 6 s
     $P scripts/side_by_side.py --tiny 8 --smalls 2 --out /tmp/sbs.json
     PATROLPLAN=/path/to/other/patrolplan $P scripts/side_by_side.py   # another build
+    $P scripts/side_by_side.py --files /tmp/ss/small-*.json    # held out: patrolplan 6 s vs CP-SAT 60 s
 
 Default plan: tiny irregular instances (tests/data/irregular/tiny-*.json, every 8th
 stored one) at 2 s and 10 s; the `small` preset (data/small.json) and the small
@@ -54,7 +55,7 @@ def referee(peer_inst, sched, tmp):
 def run_patrolplan(inst, peer_inst, limit, tmp):
     sched = os.path.join(tmp, "pp.json")
     t = time.monotonic()
-    p = subprocess.run([PATROLPLAN, "solve", inst, "--out", sched, "--time-limit", str(limit),
+    p = subprocess.run([PATROLPLAN, "solve", inst, "--out", sched, "--time-limit", f"{limit:g}",
                         "--threads", "2", "--seed", "1"], capture_output=True, text=True)
     wall = time.monotonic() - t
     total, feasible = referee(peer_inst, sched, tmp)
@@ -67,7 +68,7 @@ def run_cpsat(peer_inst, limit, tmp):
     sched = os.path.join(tmp, "cp.json")
     res = os.path.join(tmp, "cp-result.json")
     t = time.monotonic()
-    subprocess.run([PY, os.path.join(PEERS, "cpsat.py"), peer_inst, "--time-limit", str(limit),
+    subprocess.run([PY, os.path.join(PEERS, "cpsat.py"), peer_inst, "--time-limit", f"{limit:g}",
                     "--workers", "2", "--schedule", sched, "--result", res], capture_output=True, text=True)
     wall = time.monotonic() - t
     status = None
@@ -112,6 +113,11 @@ def main():
     ap.add_argument("--tiny", type=int, help="how many tiny instances (evenly spread)")
     ap.add_argument("--smalls", type=int, help="how many small irregular instances")
     ap.add_argument("--out", help="also write the rows as JSON here")
+    ap.add_argument("--files", nargs="+", metavar="INSTANCE",
+                    help="the held-out check instead of the plan: each file solved by patrolplan at "
+                         "--pp-limit and by CP-SAT at --cp-limit (default 6 s against 60 s)")
+    ap.add_argument("--pp-limit", type=float, default=6)
+    ap.add_argument("--cp-limit", type=float, default=60)
     ap.add_argument("--table-from", metavar="ROWS",
                     help="print the table of an earlier run's --out file (with today's optima.json) and stop")
     args = ap.parse_args()
@@ -128,6 +134,9 @@ def main():
         print(HEADER)
         for r in old_rows:
             print(row_text(r["instance"], r["limit"], r["patrolplan"], r["cpsat"], optima.get(r["instance"])))
+        return
+    if args.files:
+        held_out(args)
         return
     tiny = sorted(glob.glob(os.path.join(DATA, "tiny-*.json")), key=natural)
     smalls = sorted(glob.glob(os.path.join(DATA, "small-*.json")), key=natural)
@@ -157,6 +166,32 @@ def main():
                 opt = optima.get(name)
                 print(row_text(name, limit, pp, cp, opt), flush=True)
                 rows.append({"instance": name, "limit": limit, "patrolplan": pp, "cpsat": cp, "optimum": opt})
+    load = os.getloadavg()
+    print(f"\nload at end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(rows, f, indent=1)
+
+
+def held_out(args):
+    """patrolplan at one limit against CP-SAT at another, per file (the issue's held-out
+    criterion: small instances >= CP-SAT's 60 s result in 6 s)."""
+    load = os.getloadavg()
+    print(f"# held out, {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, "
+          f"git {subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}, "
+          f"load at start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}", flush=True)
+    print(f"| instance | patrolplan {args.pp_limit:g} s | CP-SAT {args.cp_limit:g} s | CP-SAT status "
+          f"| patrolplan / CP-SAT |\n|---|---|---|---|---|", flush=True)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for inst in args.files:
+            peer_inst = peer_copy(inst, tmp)
+            pp = run_patrolplan(inst, peer_inst, args.pp_limit, tmp)
+            cp = run_cpsat(peer_inst, args.cp_limit, tmp)
+            ok = pp["total"] is not None and pp["feasible"] and cp["total"] is not None and cp["feasible"]
+            ratio = f"{pp['total'] / cp['total']:.4f}" if ok and cp["total"] > 0 else "-"
+            print(f"| {os.path.basename(inst)} | {fmt(pp)} | {fmt(cp)} | {cp['status']} | {ratio} |", flush=True)
+            rows.append({"instance": os.path.basename(inst), "patrolplan": pp, "cpsat": cp})
     load = os.getloadavg()
     print(f"\nload at end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     if args.out:

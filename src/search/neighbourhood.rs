@@ -124,7 +124,7 @@ pub static WEIGHTS: &[[u32; 3]] = &[
     [0, 0, 5],       // resite_exact
     [30, 20, 20],    // swap_shift
     [0, 0, 20],      // interchange
-    [60, 60, 0],     // reassign_slot
+    [60, 0, 0],      // reassign_slot
 ];
 
 /// Weights on large components (above `member::SMALL_TEAM_SLOTS` team-slots: nanjing,
