@@ -372,6 +372,11 @@ const EXACT_WORK_PER_CALL: u64 = 500;
 pub const EXACT_SITING_TEAMS: usize = 16;
 /// Node limit of one exact siting (a fixed count, not time, keeps runs reproducible).
 pub const EXACT_SITING_NODES: usize = 300;
+/// Kicks of the iterated local search (`crate::siting::site_slot_deep`) that sites a
+/// slot too large for the exact branch and bound: on maximal covering cases of 324 and
+/// 818 candidate posts with 3-20 teams, 300 kicks reached HiGHS's optimum on every one
+/// (about 1 ms per kick at 818 regions; docs/siting.md).
+pub const DEEP_SITING_ROUNDS: usize = 600;
 /// Largest number of (team, allowed post) pairs of a slot sited exactly.
 pub const EXACT_SITING_COLUMNS: usize = 4_000;
 
@@ -474,9 +479,9 @@ pub fn resite_exact(
     }
     let (locals, problem, start) = slot_problem(st, s);
     let columns = problem.teams.iter().map(|(_, a)| a.len()).sum::<usize>();
-    if locals.len() > EXACT_SITING_TEAMS || columns > EXACT_SITING_COLUMNS {
-        return false;
-    }
+    // Too large for the branch and bound (classic maximal covering: hundreds of
+    // candidate posts): the iterated local search of the siting module instead.
+    let deep = locals.len() > EXACT_SITING_TEAMS || columns > EXACT_SITING_COLUMNS;
     let memo = &mut exact.memo;
     if memo.len() < st.ctx.slots {
         memo.resize(st.ctx.slots, None);
@@ -496,9 +501,21 @@ pub fn resite_exact(
     if exact.work > exact.allowance {
         return false;
     }
+    let regions = st.ctx.inst.regions().len().max(1) as u64;
+    if deep {
+        let seed = rng.random::<u64>();
+        let posts = crate::siting::site_slot_deep(&problem, Some(&start), DEEP_SITING_ROUNDS, seed);
+        let units = DEEP_SITING_ROUNDS as u64 * locals.len() as u64 + EXACT_WORK_PER_CALL;
+        exact.work = exact.work.saturating_add(units * regions * 1_000);
+        if posts.contains(&crate::siting::UNPLACED) {
+            return false;
+        }
+        put_sited(st, s, &locals, &posts);
+        exact.memo[s] = Some((problem.teams, posts));
+        return true;
+    }
     let out =
         crate::siting::solve_exact_limited(&problem, std::time::Duration::MAX, EXACT_SITING_NODES);
-    let regions = st.ctx.inst.regions().len().max(1) as u64;
     let units = out.pivots + EXACT_WORK_PER_NODE * out.nodes as u64 + EXACT_WORK_PER_CALL;
     exact.work = exact.work.saturating_add(units * regions * 1_000);
 

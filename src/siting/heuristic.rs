@@ -262,3 +262,291 @@ fn pair_delta(counts: &mut CoverCounts, a: usize, p: u32, b: usize, q: u32) -> O
     counts.add(a, pa);
     Some(d)
 }
+
+/// For one symmetry group of a problem: per region, the group's allowed posts within the
+/// response and within the backup standard of it (the reach lists turned round), so
+/// that the gain of every post is summed from the regions that can still gain.
+struct InverseCover {
+    response: Vec<Vec<u32>>,
+    backup: Vec<Vec<u32>>,
+}
+
+impl InverseCover {
+    fn new(counts: &CoverCounts, team: usize, allowed: &[u32]) -> InverseCover {
+        let (inst, nr) = (counts.instance(), counts.instance().regions().len());
+        let reach = inst.reach();
+        let mut inv = InverseCover {
+            response: vec![Vec::new(); nr],
+            backup: vec![Vec::new(); nr],
+        };
+        for &p in allowed {
+            for &r in reach.response_regions(team, p as usize) {
+                inv.response[r as usize].push(p);
+            }
+            for &r in reach.backup_regions(team, p as usize) {
+                inv.backup[r as usize].push(p);
+            }
+        }
+        inv
+    }
+
+    /// The gain of placing one more team of this group at each post (indexed by post;
+    /// `gain` is overwritten), from the counts as they are: a region gains response when
+    /// nobody covers it, backup when exactly one team does. Equals
+    /// [`CoverCounts::gain_add`] for every post, at a cost of one pass over the regions.
+    fn gains(&self, counts: &CoverCounts, gain: &mut [f64]) {
+        let inst = counts.instance();
+        let (obj, slot) = (inst.objective(), counts.slot());
+        gain.fill(0.0);
+        for (r, region) in inst.regions().iter().enumerate() {
+            let risk = region.risk[slot];
+            if risk == 0.0 {
+                continue;
+            }
+            if counts.response_count(r) == 0 {
+                for &p in &self.response[r] {
+                    gain[p as usize] += obj.response_weight * risk;
+                }
+            }
+            if counts.backup_count(r) == 1 {
+                for &p in &self.backup[r] {
+                    gain[p as usize] += obj.backup_weight * risk;
+                }
+            }
+        }
+    }
+}
+
+/// The post with room of largest gain in `gain` among `allowed` (ties: the earlier post).
+fn best_post(counts: &CoverCounts, allowed: &[u32], gain: &[f64]) -> Option<(f64, u32)> {
+    let mut best: Option<(f64, u32)> = None;
+    for &p in allowed {
+        if counts.has_room(p) && best.is_none_or(|(bg, _)| gain[p as usize] > bg) {
+            best = Some((gain[p as usize], p));
+        }
+    }
+    best
+}
+
+/// Per problem position, its group's inverse cover lists (one per group, shared).
+fn inverse_covers(prep: &Prepared, counts: &CoverCounts) -> Vec<std::rc::Rc<InverseCover>> {
+    let mut by_group: Vec<Option<std::rc::Rc<InverseCover>>> = Vec::new();
+    prep.group
+        .iter()
+        .enumerate()
+        .map(|(i, &g)| {
+            if by_group.len() <= g {
+                by_group.resize(g + 1, None);
+            }
+            by_group[g]
+                .get_or_insert_with(|| {
+                    std::rc::Rc::new(InverseCover::new(counts, prep.teams[i], &prep.allowed[i]))
+                })
+                .clone()
+        })
+        .collect()
+}
+
+/// [`greedy_fill`] by inverse cover lists: the same choice (largest gain; ties to the
+/// earlier team, then the earlier post) at one pass over the regions per group.
+fn greedy_fill_fast(
+    prep: &Prepared,
+    inverse: &[std::rc::Rc<InverseCover>],
+    counts: &mut CoverCounts,
+    gain: &mut [f64],
+) {
+    loop {
+        let mut best: Option<(f64, usize, u32)> = None;
+        let mut seen_groups: Vec<usize> = Vec::new();
+        for (i, &team) in prep.teams.iter().enumerate() {
+            if counts.post_of(team).is_some() || seen_groups.contains(&prep.group[i]) {
+                continue;
+            }
+            seen_groups.push(prep.group[i]);
+            inverse[i].gains(counts, gain);
+            if let Some((g, p)) = best_post(counts, &prep.allowed[i], gain) {
+                if best.is_none_or(|(bg, _, _)| g > bg) {
+                    best = Some((g, i, p));
+                }
+            }
+        }
+        match best {
+            Some((_, i, p)) => counts.add(prep.teams[i], p),
+            None => return,
+        }
+    }
+}
+
+/// Single-team moves to a post with room (vertex substitution), best move per team,
+/// until a whole round improves nothing: the cheap local search inside
+/// [`site_slot_deep`]'s kicks. Each team is taken off, the gain of every post is summed
+/// from the regions by inverse cover lists, and the team goes back to the best post when
+/// that beats what it earned where it was.
+fn improve_single(
+    prep: &Prepared,
+    inverse: &[std::rc::Rc<InverseCover>],
+    counts: &mut CoverCounts,
+    gain: &mut [f64],
+) {
+    loop {
+        let mut improved = false;
+        for ((&team, allowed), inverse) in prep.teams.iter().zip(&prep.allowed).zip(inverse) {
+            let eps = 1e-9 * (1.0 + counts.value().abs());
+            let loss = counts.loss_remove(team);
+            let Some(cur) = counts.remove(team) else {
+                continue;
+            };
+            inverse.gains(counts, gain);
+            match best_post(counts, allowed, gain) {
+                Some((g, p)) if p != cur && g > loss + eps => {
+                    counts.add(team, p);
+                    improved = true;
+                }
+                _ => counts.add(team, cur),
+            }
+        }
+        if !improved {
+            return;
+        }
+    }
+}
+
+/// Puts every team of `prep` at `posts` (by position; [`UNPLACED`] stays off).
+fn restore(prep: &Prepared, counts: &mut CoverCounts, posts: &[u32]) {
+    for &t in &prep.teams {
+        counts.remove(t);
+    }
+    for (&t, &p) in prep.teams.iter().zip(posts) {
+        if p != UNPLACED {
+            counts.add(t, p);
+        }
+    }
+}
+
+/// [`site_slot`], then an iterated local search for slots too large for the exact branch
+/// and bound (classic maximal covering: hundreds of candidate posts): `rounds` kicks,
+/// each moving one to three random teams to random allowed posts, then placing whoever
+/// is off greedily and improving by single moves; a kick that ends at least as well is
+/// kept (plateaus are walked), one that ends worse is undone. The best siting is
+/// improved by pair moves at the end. Deterministic for a given `seed`; never worse than
+/// [`site_slot`] from the same start.
+///
+/// # Panics
+/// As [`site_slot`].
+pub fn site_slot_deep(
+    problem: &SlotSiting,
+    start: Option<&[u32]>,
+    rounds: usize,
+    seed: u64,
+) -> Vec<u32> {
+    use rand::{Rng, SeedableRng};
+    let prep = Prepared::new(problem);
+    let mut counts = CoverCounts::new(problem.instance, problem.slot);
+    let first = site_slot(problem, start);
+    restore(&prep, &mut counts, &first);
+    let n = prep.teams.len();
+    if n == 0 || rounds == 0 {
+        return first;
+    }
+    let inverse = inverse_covers(&prep, &counts);
+    let mut gain = vec![0.0; problem.instance.posts().len()];
+    let mut best = first;
+    let mut best_value = counts.value();
+    let mut current = best.clone();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    for _ in 0..rounds {
+        let eps = 1e-9 * (1.0 + best_value.abs());
+        let before = counts.value();
+        for _ in 0..rng.random_range(1..=n.min(3)) {
+            let i = rng.random_range(0..n);
+            counts.remove(prep.teams[i]);
+            let allowed = &prep.allowed[i];
+            if !allowed.is_empty() {
+                let p = allowed[rng.random_range(0..allowed.len())];
+                if counts.has_room(p) {
+                    counts.add(prep.teams[i], p);
+                }
+            }
+        }
+        greedy_fill_fast(&prep, &inverse, &mut counts, &mut gain);
+        repair(&prep, &mut counts);
+        improve_single(&prep, &inverse, &mut counts, &mut gain);
+        let now = positions(&prep, &counts);
+        if !now.contains(&UNPLACED) && counts.value() >= before - eps {
+            current = now;
+            if counts.value() > best_value + eps {
+                best_value = counts.value();
+                best = current.clone();
+            }
+        } else {
+            restore(&prep, &mut counts, &current);
+        }
+    }
+    restore(&prep, &mut counts, &best);
+    improve(&prep, &mut counts);
+    positions(&prep, &counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::siting::random::{whole_problem, CoveringSpec};
+    use crate::siting::slot_cover_value;
+
+    /// A covering case with backup value and posts of capacity 2, so both gain terms and
+    /// the room check matter.
+    fn spec(seed: u64) -> CoveringSpec {
+        CoveringSpec {
+            backup_weight: 0.5,
+            capacity: 2,
+            ..CoveringSpec::mclp(120, 6, 6.0, seed)
+        }
+    }
+
+    #[test]
+    fn inverse_gains_equal_gain_add_for_every_post() {
+        let inst = spec(3).instance();
+        let problem = whole_problem(&inst);
+        let prep = Prepared::new(&problem);
+        let mut counts = CoverCounts::new(&inst, 0);
+        let inverse = inverse_covers(&prep, &counts);
+        let mut gain = vec![0.0; inst.posts().len()];
+        // Check with 0, 1, 2, ... teams placed at sited posts.
+        let sited = site_slot(&problem, None);
+        for (i, &p) in sited.iter().enumerate() {
+            inverse[0].gains(&counts, &mut gain);
+            for &q in &prep.allowed[0] {
+                let want = counts.gain_add(prep.teams[i], q);
+                assert!(
+                    (gain[q as usize] - want).abs() < 1e-9,
+                    "post {q}: {} vs {want}",
+                    gain[q as usize]
+                );
+            }
+            counts.add(prep.teams[i], p);
+        }
+    }
+
+    #[test]
+    fn deep_siting_keeps_capacity_is_reproducible_and_never_worse_than_site_slot() {
+        for seed in 1..=4 {
+            let inst = spec(seed).instance();
+            let problem = whole_problem(&inst);
+            let value = |posts: &[u32]| {
+                let placed: Vec<_> = problem
+                    .teams
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .zip(posts.iter().copied())
+                    .collect();
+                assert!(crate::siting::respects_capacity(&inst, &placed));
+                slot_cover_value(&inst, 0, &placed)
+            };
+            let plain = site_slot(&problem, None);
+            let deep = site_slot_deep(&problem, None, 200, 7);
+            assert!(!deep.contains(&UNPLACED));
+            assert!(value(&deep) >= value(&plain) - 1e-9, "seed {seed}");
+            assert_eq!(deep, site_slot_deep(&problem, None, 200, 7), "seed {seed}");
+        }
+    }
+}

@@ -22,7 +22,7 @@ pub mod random;
 
 pub use counts::CoverCounts;
 pub use exact::{lp_bound, solve_exact, solve_exact_limited, solve_exact_report, ExactOutcome};
-pub use heuristic::{site_slot, UNPLACED};
+pub use heuristic::{site_slot, site_slot_deep, UNPLACED};
 pub use move_up::move_up;
 
 use crate::model::{Instance, Slot, TeamIdx};
