@@ -504,7 +504,9 @@ pub fn resite_exact(
     let regions = st.ctx.inst.regions().len().max(1) as u64;
     if deep {
         let seed = rng.random::<u64>();
-        let posts = crate::siting::site_slot_deep(&problem, Some(&start), DEEP_SITING_ROUNDS, seed);
+        let rounds = DEEP_SITING_ROUNDS;
+        let posts =
+            crate::siting::site_slot_deep(&problem, Some(&start), rounds, seed, exact.deadline);
         let units = DEEP_SITING_ROUNDS as u64 * locals.len() as u64 + EXACT_WORK_PER_CALL;
         exact.work = exact.work.saturating_add(units * regions * 1_000);
         if posts.contains(&crate::siting::UNPLACED) {

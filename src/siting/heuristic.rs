@@ -428,8 +428,9 @@ fn restore(prep: &Prepared, counts: &mut CoverCounts, posts: &[u32]) {
 /// each moving one to three random teams to random allowed posts, then placing whoever
 /// is off greedily and improving by single moves; a kick that ends at least as well is
 /// kept (plateaus are walked), one that ends worse is undone. The best siting is
-/// improved by pair moves at the end. Deterministic for a given `seed`; never worse than
-/// [`site_slot`] from the same start.
+/// improved by pair moves at the end. Deterministic for a given `seed` (and no
+/// `deadline`: when given, the kicks stop there, so a time-limited run ends on time);
+/// never worse than [`site_slot`] from the same start.
 ///
 /// # Panics
 /// As [`site_slot`].
@@ -438,6 +439,7 @@ pub fn site_slot_deep(
     start: Option<&[u32]>,
     rounds: usize,
     seed: u64,
+    deadline: Option<std::time::Instant>,
 ) -> Vec<u32> {
     use rand::{Rng, SeedableRng};
     let prep = Prepared::new(problem);
@@ -455,6 +457,9 @@ pub fn site_slot_deep(
     let mut current = best.clone();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     for _ in 0..rounds {
+        if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            break;
+        }
         let eps = 1e-9 * (1.0 + best_value.abs());
         let before = counts.value();
         for _ in 0..rng.random_range(1..=n.min(3)) {
@@ -543,10 +548,14 @@ mod tests {
                 slot_cover_value(&inst, 0, &placed)
             };
             let plain = site_slot(&problem, None);
-            let deep = site_slot_deep(&problem, None, 200, 7);
+            let deep = site_slot_deep(&problem, None, 200, 7, None);
             assert!(!deep.contains(&UNPLACED));
             assert!(value(&deep) >= value(&plain) - 1e-9, "seed {seed}");
-            assert_eq!(deep, site_slot_deep(&problem, None, 200, 7), "seed {seed}");
+            assert_eq!(
+                deep,
+                site_slot_deep(&problem, None, 200, 7, None),
+                "seed {seed}"
+            );
         }
     }
 }
