@@ -214,6 +214,28 @@ pub fn compute_bound_stoppable(
     bound_with_stop(instance, options, hint, work_limited, cancelled)
 }
 
+/// [`compute_bound_stoppable`] for the solve pipeline, which has a search to give
+/// time back to: the exact path leaves a component after its first, short round when
+/// its relative gap is above `give_up_gap` (`bound::exact::ExactOptions::give_up_gap`),
+/// and the large Lagrangian does not run after it.
+pub fn compute_bound_for_search(
+    instance: &Instance,
+    options: &BoundOptions,
+    hint: Option<&Schedule>,
+    work_limited: bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
+    give_up_gap: f64,
+) -> Result<BoundResult, BoundError> {
+    bound_with_stop_gap(
+        instance,
+        options,
+        hint,
+        work_limited,
+        cancelled,
+        give_up_gap,
+    )
+}
+
 fn bound_with(
     instance: &Instance,
     options: &BoundOptions,
@@ -229,6 +251,24 @@ fn bound_with_stop(
     hint: Option<&Schedule>,
     work_limited: bool,
     cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<BoundResult, BoundError> {
+    bound_with_stop_gap(
+        instance,
+        options,
+        hint,
+        work_limited,
+        cancelled,
+        f64::INFINITY,
+    )
+}
+
+fn bound_with_stop_gap(
+    instance: &Instance,
+    options: &BoundOptions,
+    hint: Option<&Schedule>,
+    work_limited: bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
+    give_up_gap: f64,
 ) -> Result<BoundResult, BoundError> {
     let start = Instant::now();
     let deadline = start + options.time_limit;
@@ -287,6 +327,7 @@ fn bound_with_stop(
                     crate::bound::exact::ExactOptions::default().dual_iterations
                 },
                 clock_free: work_limited,
+                give_up_gap,
                 ..crate::bound::exact::ExactOptions::default()
             },
             cancelled,
@@ -358,7 +399,8 @@ fn bound_with_stop(
     }
     if method == BoundMethod::Exact
         && options.method.is_none()
-        && remaining(deadline) < options.time_limit.mul_f64(AUTO_LAGRANGIAN_MIN_SHARE)
+        && (give_up_gap.is_finite()
+            || remaining(deadline) < options.time_limit.mul_f64(AUTO_LAGRANGIAN_MIN_SHARE))
     {
         lagrangian_iterations = 0;
     }

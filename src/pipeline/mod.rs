@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::bound::{compute_bound_stoppable, BoundError, BoundOptions};
+use crate::bound::{compute_bound_for_search, BoundError, BoundOptions};
 use crate::construct::baseline;
 use crate::model::Instance;
 use crate::schedule::{evaluate, Kpis, ObjectiveParts, Schedule};
@@ -35,6 +35,10 @@ pub const EXACT_SEARCH_FIRST_SHARE: f64 = 0.2;
 /// stage (multipliers and branch and bound) may use; it ends early when it proves,
 /// and what it leaves goes back to the search, warm-started from the best schedule.
 pub const EXACT_STAGE_SHARE: f64 = 0.75;
+/// In the exact stage of a solve, a component still this far from proven after the
+/// exact path's first, short round (relative gap) is left there: the time goes back to
+/// the search. The tiny preset's proven seeds are closer than this.
+pub const EXACT_GIVE_UP_GAP: f64 = 0.05;
 
 /// Default share of the time limit given to the bound before the search starts.
 pub const DEFAULT_BOUND_SHARE: f64 = 0.2;
@@ -248,12 +252,27 @@ pub fn bound_stage_until(
     work_limited: bool,
     cancel: &CancelToken,
 ) -> Result<BoundStage, PipelineError> {
+    bound_stage_giving_up(inst, budget, hint, work_limited, cancel, f64::INFINITY)
+}
+
+/// [`bound_stage_until`] that leaves an exact-size component after the exact path's
+/// first round when its relative gap is above `give_up_gap`
+/// (`bound::compute_bound_for_search`).
+fn bound_stage_giving_up(
+    inst: &Instance,
+    budget: Duration,
+    hint: Option<&Schedule>,
+    work_limited: bool,
+    cancel: &CancelToken,
+    give_up_gap: f64,
+) -> Result<BoundStage, PipelineError> {
     let options = BoundOptions {
         time_limit: budget,
         ..BoundOptions::default()
     };
     let cancelled = || cancel.is_cancelled();
-    let result = compute_bound_stoppable(inst, &options, hint, work_limited, &cancelled);
+    let result =
+        compute_bound_for_search(inst, &options, hint, work_limited, &cancelled, give_up_gap);
     match result {
         Ok(b) => {
             let (optimal, found) = if b.proven_optimal {
@@ -616,12 +635,13 @@ impl Pipeline<'_> {
             budget.as_secs_f64()
         ));
         let t1 = Instant::now();
-        let stage = bound_stage_until(
+        let stage = bound_stage_giving_up(
             self.inst,
             budget,
             Some(hint),
             time_limit.is_none(),
             &self.settings.cancel,
+            EXACT_GIVE_UP_GAP,
         )?;
         timings.bound_ms = t1.elapsed().as_millis() as u64;
         if let Some(w) = stage.warning.clone() {

@@ -46,6 +46,10 @@ pub struct ExactOptions {
     /// then a safety net and, unless it fires, the outcome (proven or not, and which
     /// optimal plan) does not depend on timing or load.
     pub clock_free: bool,
+    /// After the first round, a component whose relative gap (bound - best value) /
+    /// bound is above this is left there (no long branch and bound): its time goes
+    /// back to the caller. `f64::INFINITY` (the default): never.
+    pub give_up_gap: f64,
 }
 
 impl Default for ExactOptions {
@@ -56,6 +60,7 @@ impl Default for ExactOptions {
             dual_iterations: 5_000,
             dual_share: 0.5,
             clock_free: false,
+            give_up_gap: f64::INFINITY,
         }
     }
 }
@@ -367,6 +372,12 @@ fn settle(
         // evaluation and 1,024 nodes): the searched multipliers' bound is far below
         // the probe's.
         if out.proven || nodes_left == 0 || cancelled() || (k > 0 && now >= deadline) {
+            break;
+        }
+        let gap = best.as_ref().map_or(f64::INFINITY, |b| {
+            (out.bound - b.0) / out.bound.abs().max(1e-9)
+        });
+        if k > 0 && gap > options.give_up_gap {
             break;
         }
         // The multiplier search: up to `dual_iterations` evaluations and, in timed
