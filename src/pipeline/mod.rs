@@ -507,26 +507,8 @@ impl<'a> Pipeline<'a> {
             (_, t) => t,
         };
         let t0 = Instant::now();
-        let mut solver = Solver::new(self.inst)
-            .seed(self.settings.seed)
-            .threads(self.settings.threads)
-            .time_limit(search_limit)
-            .bound(bound)
-            .cancel_token(self.settings.cancel.clone())
-            .full_assert_every(0);
-        if let Some(n) = self.settings.iterations {
-            solver = solver.iterations(n);
-        }
-        if let Some(n) = self.settings.no_improvement {
-            solver = solver.no_improvement(n);
-        }
-        if let Some(w) = self.warm {
-            solver = solver.warm_start(w);
-        }
-        if let Some(mut f) = self.progress.take() {
-            solver = solver.on_progress(move |p| f(p));
-        }
-        let out = solver.solve()?;
+        let warm = self.warm;
+        let out = self.search(search_limit, bound, warm)?;
         timings.search_ms = t0.elapsed().as_millis() as u64;
 
         // The evaluator is the one referee of every number reported: the solver's
