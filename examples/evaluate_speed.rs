@@ -1,5 +1,6 @@
-//! Times the evaluator (and the baseline) on a generated preset, in release:
-//! `cargo run --release --example evaluate_speed -- jiangsu`.
+//! Times the evaluator (and the baseline) on a generated preset or an instance file, in
+//! release: `cargo run --release --example evaluate_speed -- jiangsu` (presets: tiny,
+//! small, nanjing, jiangsu, nanjing-grid, jiangsu-grid) or `-- FILE.json`.
 //! The target: the `jiangsu` preset evaluates in well under a second.
 
 use std::time::Instant;
@@ -11,14 +12,21 @@ use patrolplan::Instance;
 
 fn main() {
     let name = std::env::args().nth(1).unwrap_or_else(|| "jiangsu".into());
-    let preset = match name.as_str() {
-        "tiny" => Preset::Tiny,
-        "small" => Preset::Small,
-        "nanjing" => Preset::Nanjing,
-        _ => Preset::Jiangsu,
-    };
     let t = Instant::now();
-    let instance = Instance::from_file(&generate(preset, 1)).expect("presets are valid");
+    let instance = if name.ends_with(".json") {
+        let json = std::fs::read_to_string(&name).expect("readable instance file");
+        Instance::from_json(&json).expect("a valid instance")
+    } else {
+        let preset = match name.as_str() {
+            "tiny" => Preset::Tiny,
+            "small" => Preset::Small,
+            "nanjing" => Preset::Nanjing,
+            "nanjing-grid" => Preset::NanjingGrid,
+            "jiangsu-grid" => Preset::JiangsuGrid,
+            _ => Preset::Jiangsu,
+        };
+        Instance::from_file(&generate(preset, 1)).expect("presets are valid")
+    };
     println!("{name}: instance built in {:.2?}", t.elapsed());
     let t = Instant::now();
     let schedule = baseline(&instance);

@@ -8,6 +8,7 @@
 //! ignore the shift rules (a one-slot change may break `hop` or `shift_length`); they
 //! explain, they do not plan.
 
+use super::cover::{cover_lists, CoverCache};
 use super::format::ScheduleInput;
 use super::kpi::kpis;
 use super::occupancy::Occupancy;
@@ -122,32 +123,10 @@ fn evaluate_parts_detailed(
     (eval, detail)
 }
 
-/// Regions within the response and within the backup standard of mobile `team` at
-/// `post`, by the exact travel formula (as the evaluator decides `C1` and `C2`).
-pub fn cover_lists(instance: &Instance, team: TeamIdx, post: PostIdx) -> (Vec<u32>, Vec<u32>) {
-    let o = &instance.objective();
-    let speed = instance.teams()[team].speed_kmh;
-    let (mut response, mut backup) = (Vec::new(), Vec::new());
-    for r in 0..instance.regions().len() {
-        let m = instance.travel().minutes(
-            speed,
-            &instance.post_nodes()[post],
-            &instance.region_nodes()[r],
-        );
-        if m <= o.response_minutes {
-            response.push(r as u32);
-        }
-        if m <= o.backup_minutes {
-            backup.push(r as u32);
-        }
-    }
-    (response, backup)
-}
-
 /// Distinct mobile teams within the response and backup standards per region-slot.
 fn cover_counts(instance: &Instance, occ: &Occupancy) -> (Vec<u32>, Vec<u32>) {
     let (nr, slots) = (instance.regions().len(), occ.slots);
-    let mut lists = std::collections::BTreeMap::new();
+    let mut lists = CoverCache::new(instance);
     let mut response = vec![0u32; nr * slots];
     let mut backup = vec![0u32; nr * slots];
     let mut last_response = vec![usize::MAX; nr];
@@ -156,17 +135,7 @@ fn cover_counts(instance: &Instance, occ: &Occupancy) -> (Vec<u32>, Vec<u32>) {
         last_response.fill(usize::MAX);
         last_backup.fill(usize::MAX);
         for &(k, p) in &occ.mobile[s] {
-            let key = (
-                p,
-                if instance.travel().is_matrix() {
-                    0
-                } else {
-                    instance.teams()[k].speed_kmh.to_bits()
-                },
-            );
-            let (rl, bl) = lists
-                .entry(key)
-                .or_insert_with(|| cover_lists(instance, k, p as usize));
+            let (rl, bl) = lists.get(k, p as usize);
             for &r in rl.iter() {
                 let r = r as usize;
                 if last_response[r] != k {

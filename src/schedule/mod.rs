@@ -1,6 +1,7 @@
 //! Schedules: the in-memory plan, the schedule file format, the evaluator (the referee
 //! of every number patrolplan prints) and the KPIs.
 
+pub mod cover;
 pub mod detail;
 pub mod evaluate;
 pub mod format;
@@ -12,7 +13,8 @@ mod rules;
 pub mod score;
 pub mod violation;
 
-pub use detail::{cover_lists, evaluate_detailed, evaluate_input_detailed, Detail};
+pub use cover::cover_lists;
+pub use detail::{evaluate_detailed, evaluate_input_detailed, Detail};
 pub use evaluate::{evaluate, evaluate_input, Evaluation};
 pub use format::{
     load_schedule_input, parse_schedule_file, read_schedule, read_schedule_input,

@@ -1,17 +1,13 @@
 //! The objective of MODEL.md section 5, straight from its formulas.
 //!
-//! Coverage (`C1`, `C2`) is decided by the exact travel formula for every region: the
-//! regions a mobile team covers from a post depend only on the post and the team's
-//! speed, so they are computed once per distinct `(post, speed)` pair used by the
-//! schedule by scanning all regions, and then reused for every slot. The `jiangsu`
-//! preset uses at most ~1,000 such pairs × 1,300 regions, about 1.3 M travel
-//! evaluations, instead of 218 M per-slot ones; no prefilter or precomputed reach list
-//! is involved, so the evaluator also referees `Reach::response_regions`.
-
-use std::collections::BTreeMap;
+//! Coverage (`C1`, `C2`) is decided by the exact travel formula (`super::cover`): the
+//! regions a mobile team covers from a post are computed once per distinct
+//! `(post, speed)` pair used by the schedule and reused for every slot; no precomputed
+//! reach list is involved, so the evaluator also referees `Reach::response_regions`.
 
 use serde::Serialize;
 
+use super::cover::CoverCache;
 use super::occupancy::Occupancy;
 use crate::model::Instance;
 
@@ -37,14 +33,10 @@ pub(crate) struct Coverage {
     pub c2: Vec<bool>,
 }
 
-/// Regions within the response and backup standards of a post, for one speed.
-type CoverLists = (Vec<u32>, Vec<u32>);
-
 /// Computes `C1` and `C2` of every region-slot.
 pub(crate) fn coverage(instance: &Instance, occ: &Occupancy) -> Coverage {
     let (nr, slots) = (instance.regions().len(), occ.slots);
-    let o = &instance.objective();
-    let mut lists: BTreeMap<(u32, u64), CoverLists> = BTreeMap::new();
+    let mut lists = CoverCache::new(instance);
     let mut cov = Coverage {
         c1: vec![false; nr * slots],
         c2: vec![false; nr * slots],
@@ -57,31 +49,7 @@ pub(crate) fn coverage(instance: &Instance, occ: &Occupancy) -> Coverage {
         backup_teams.fill(0);
         last_team.fill(usize::MAX);
         for &(k, p) in &occ.mobile[s] {
-            let speed = instance.teams()[k].speed_kmh;
-            let key = (
-                p,
-                if instance.travel().is_matrix() {
-                    0
-                } else {
-                    speed.to_bits()
-                },
-            );
-            let (response, backup) = lists.entry(key).or_insert_with(|| {
-                let within = |t: f64| -> Vec<u32> {
-                    (0..nr)
-                        .filter(|&r| {
-                            let m = instance.travel().minutes(
-                                speed,
-                                &instance.post_nodes()[p as usize],
-                                &instance.region_nodes()[r],
-                            );
-                            m <= t
-                        })
-                        .map(|r| r as u32)
-                        .collect()
-                };
-                (within(o.response_minutes), within(o.backup_minutes))
-            });
+            let (response, backup) = lists.get(k, p as usize);
             for &r in response.iter() {
                 cov.c1[r as usize * slots + s] = true;
             }
