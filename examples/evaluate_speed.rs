@@ -1,13 +1,14 @@
 //! Times the evaluator (and the baseline) on a generated preset or an instance file, in
 //! release: `cargo run --release --example evaluate_speed -- jiangsu` (presets: tiny,
-//! small, nanjing, jiangsu, nanjing-grid, jiangsu-grid) or `-- FILE.json`.
+//! small, nanjing, jiangsu, nanjing-grid, jiangsu-grid) or `-- FILE.json [SCHEDULE.json]`
+//! (a schedule file is timed after the baseline: a plan costs more to score).
 //! The target: the `jiangsu` preset evaluates in well under a second.
 
 use std::time::Instant;
 
 use patrolplan::construct::baseline;
 use patrolplan::generate::{generate, Preset};
-use patrolplan::schedule::evaluate;
+use patrolplan::schedule::{evaluate, read_schedule};
 use patrolplan::Instance;
 
 fn main() {
@@ -31,15 +32,25 @@ fn main() {
     let t = Instant::now();
     let schedule = baseline(&instance);
     println!("baseline built in {:.2?}", t.elapsed());
-    for run in 0..3 {
-        let t = Instant::now();
-        let e = evaluate(&instance, &schedule);
-        println!(
-            "evaluate #{run}: {:.2?} (feasible {}, {} breaches, total {:.3})",
-            t.elapsed(),
-            e.feasible,
-            e.violations.len(),
-            e.objective.total
-        );
+    let mut schedules = vec![("baseline".to_string(), schedule)];
+    if let Some(path) = std::env::args().nth(2) {
+        let json = std::fs::read_to_string(&path).expect("readable schedule file");
+        schedules.push((
+            path,
+            read_schedule(&instance, &json).expect("a valid schedule"),
+        ));
+    }
+    for (label, schedule) in &schedules {
+        for run in 0..3 {
+            let t = Instant::now();
+            let e = evaluate(&instance, schedule);
+            println!(
+                "evaluate {label} #{run}: {:.2?} (feasible {}, {} breaches, total {:.3})",
+                t.elapsed(),
+                e.feasible,
+                e.violations.len(),
+                e.objective.total
+            );
+        }
     }
 }
