@@ -17,6 +17,7 @@ pub mod construct;
 pub mod context;
 pub mod exact;
 pub mod interchange;
+pub mod joint;
 pub mod member;
 pub mod moves;
 pub mod neighbourhood;

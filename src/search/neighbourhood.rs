@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::compound::{handover, swap_plans};
 use super::interchange::interchange;
+use super::joint::joint_replan;
 use super::moves::{
     destroy_repair, replan, reroute, resite_exact, resite_slot, retime, ExactSiting,
 };
@@ -95,6 +96,8 @@ moves! {
     Interchange = "interchange", |st, env, li| interchange(st, env.rng, li);
     /// Every patrol team working in one slot re-assigned to regions together, exactly.
     Reassign = "reassign_slot", |st, env, li| reassign_slot(st, env.rng, li);
+    /// Two patrol teams' whole plans timed together by one programme over both.
+    Joint = "joint_replan", |st, env, li| joint_replan(st, env.sc, env.rng, li);
 }
 
 /// The kinds of team a move is drawn for (columns of [`WEIGHTS`]).
@@ -125,6 +128,7 @@ pub static WEIGHTS: &[[u32; 3]] = &[
     [30, 20, 20],    // swap_shift
     [0, 0, 20],      // interchange
     [60, 0, 0],      // reassign_slot
+    [80, 0, 0],      // joint_replan
 ];
 
 /// Weights on large components (above `member::SMALL_TEAM_SLOTS` team-slots: nanjing,
@@ -148,6 +152,7 @@ pub static WEIGHTS_LARGE: &[[u32; 3]] = &[
     [20, 15, 20],    // swap_shift
     [0, 0, 10],      // interchange
     [0, 0, 0],       // reassign_slot
+    [0, 0, 0],       // joint_replan
 ];
 
 /// Draws a move index for a team class from [`WEIGHTS`] (small components) or

@@ -21,6 +21,8 @@ pub struct Scratch {
     pub runs: Vec<(usize, usize)>,
     /// A saved route.
     pub saved: Vec<u32>,
+    /// Buffers of the joint replan of two teams.
+    pub joint: super::joint::JointScratch,
 }
 
 /// The widest interval `[lo, hi)` around the off window `[a, b)` of local team `li` in

@@ -310,6 +310,20 @@ impl<'c> State<'c> {
         }
     }
 
+    /// Value gained, and breach units added, by putting patrol teams `k1` and `k2`
+    /// (neither counted) together in region `r` at slot `s`.
+    pub fn patrol_gain_two(&self, k1: TeamIdx, k2: TeamIdx, r: u32, s: usize) -> (f64, i64) {
+        let ctx = self.ctx;
+        let g = r as usize * ctx.slots + s;
+        let i = self.cell(r, s);
+        let p = self.pres[i];
+        let value = ctx.inst.weights()[g] * (ctx.g(p + ctx.eff[k1] + ctx.eff[k2]) - ctx.g(p));
+        let (cnt, pro) = (self.cnt[i], self.pro[i]);
+        let pros = u16::from(!ctx.volunteer[k1]) + u16::from(!ctx.volunteer[k2]);
+        let breaches = self.cell_breaches(g, cnt + 2, pro + pros) - self.cell_breaches(g, cnt, pro);
+        (value, breaches)
+    }
+
     /// Breach units of the region-slot with global index `g` (`r * slots + s`) with
     /// `cnt` patrol teams, `pro` of them professionals.
     #[inline]
