@@ -531,6 +531,15 @@ impl<'a> Pipeline<'a> {
                 bound = bound.map(|b| b.max(out.objective.total));
             }
         }
+        // A search cut short by its limit can end below the hand-made plan (on jiangsu at
+        // 5 s under load the construction stopped before it had placed the mobile teams:
+        // 12,653 against the baseline's 15,413). The baseline, already scored by the
+        // evaluator, is then the plan returned: solve never does worse than the hand.
+        if base.feasible && base.objective.total > out.objective.total {
+            out.schedule = base_schedule;
+            out.objective = base.objective;
+            out.kpis = base.kpis.clone();
+        }
         let total = out.objective.total;
         let proven_optimal = prove_optimal(total, bound);
         timings.solve_ms = started.elapsed().as_millis() as u64;
@@ -662,8 +671,13 @@ impl Pipeline<'_> {
                 best = Some((candidate, r.objective, r.kpis));
             }
         }
-        // Cancelled before the search found a schedule: the baseline, when feasible.
-        if best.is_none() && base.feasible {
+        // Cancelled before the search found a schedule, or a search cut short below the
+        // hand-made plan: the baseline, when feasible.
+        if base.feasible
+            && best
+                .as_ref()
+                .is_none_or(|b| base.objective.total > b.1.total)
+        {
             best = Some((base_schedule.clone(), base.objective, base.kpis.clone()));
         }
         let Some((mut schedule, mut objective, mut kpis)) = best else {
@@ -751,6 +765,28 @@ mod tests {
             .run()
             .unwrap_err();
         assert!(matches!(err, PipelineError::Settings(_)));
+    }
+
+    /// A limit far too short for the construction (nanjing's takes hundreds of
+    /// milliseconds; the search gets `MIN_SEARCH_TIME`) must still return a plan at
+    /// least as good as the feasible baseline. On the old code the cut construction
+    /// came back (below the baseline).
+    #[test]
+    fn a_search_cut_short_never_returns_less_than_the_baseline() {
+        let inst = Instance::from_json(include_str!("../../data/nanjing.json")).expect("valid");
+        let base = evaluate(&inst, &baseline(&inst));
+        assert!(base.feasible);
+        let out = Pipeline::new(&inst)
+            .seed(1)
+            .threads(1)
+            .bound_share(None)
+            .time_limit(Some(Duration::from_millis(1)))
+            .run()
+            .expect("nanjing has a feasible baseline");
+        let referee = evaluate(&inst, &out.schedule);
+        assert!(referee.feasible);
+        assert_eq!(referee.objective.total, out.objective.total);
+        assert!(out.objective.total >= base.objective.total);
     }
 
     #[test]
