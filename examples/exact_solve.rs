@@ -50,6 +50,11 @@ fn main() {
                     .ok()
                     .and_then(|x| x.parse().ok())
                     .unwrap_or(0.3),
+                forecast: std::env::var("FORECAST").ok().and_then(|x| x.parse().ok()),
+                give_up_gap: std::env::var("GIVEUP")
+                    .ok()
+                    .and_then(|x| x.parse().ok())
+                    .unwrap_or(f64::INFINITY),
                 ..ExactOptions::default()
             },
         );

@@ -96,3 +96,43 @@ fn a_stopped_exact_path_still_bounds_every_known_value() {
         }
     }
 }
+
+/// The forecast (`ExactOptions::forecast`, what `solve` uses to hand the exact stage's
+/// time back to the search): on seed 7, whose patrol component the branch and bound
+/// does not close in 4 M nodes, it stops the search early and the bound stays at least
+/// HiGHS's optimum; on seeds 1 and 3, which close, it does not stop them. A long time
+/// limit and a node limit: the forecast then counts nodes, not time, so the outcome is
+/// the same on every machine.
+#[test]
+fn the_forecast_stops_a_search_that_would_not_finish_and_not_one_that_does() {
+    let known = known();
+    let options = |nodes| ExactOptions {
+        time_limit: Duration::from_secs(600),
+        node_limit: nodes,
+        dual_iterations: 2_000,
+        forecast: Some(3.0),
+        ..ExactOptions::default()
+    };
+    let inst = instance(7);
+    let &(_, opt, _) = known.iter().find(|k| k.0 == 7).unwrap();
+    let out = solve_exact(&inst, None, &options(4_000_000));
+    let patrol = out
+        .components
+        .iter()
+        .find(|c| c.side == "patrol")
+        .expect("a patrol component");
+    assert!(!patrol.proven && patrol.forecast_stop, "{patrol:?}");
+    assert!(patrol.nodes < 4_000_000, "{patrol:?}");
+    let bound = out.bound.expect("a bound");
+    assert!(
+        bound >= opt - 1e-6 * opt,
+        "bound {bound} below the optimum {opt}"
+    );
+    for seed in PROVEN {
+        let &(_, opt, _) = known.iter().find(|k| k.0 == seed).unwrap();
+        let out = solve_exact(&instance(seed), None, &options(5_000_000));
+        assert!(out.proven_optimal, "seed {seed}: {:?}", out.components);
+        let value = out.objective.expect("a schedule");
+        assert!((value - opt).abs() <= 1e-6 * opt.abs().max(1.0));
+    }
+}

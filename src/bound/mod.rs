@@ -217,7 +217,9 @@ pub fn compute_bound_stoppable(
 /// [`compute_bound_stoppable`] for the solve pipeline, which has a search to give
 /// time back to: the exact path leaves a component after its first, short round when
 /// its relative gap is above `give_up_gap` (`bound::exact::ExactOptions::give_up_gap`),
-/// and the large Lagrangian does not run after it.
+/// its long branch and bound stops when its forecast says it will not finish in time
+/// (`forecast`, timed runs only: `bound::exact::ExactOptions::forecast`), and the large
+/// Lagrangian does not run after it.
 pub fn compute_bound_for_search(
     instance: &Instance,
     options: &BoundOptions,
@@ -225,6 +227,7 @@ pub fn compute_bound_for_search(
     work_limited: bool,
     cancelled: &(dyn Fn() -> bool + Sync),
     give_up_gap: f64,
+    forecast: Option<f64>,
 ) -> Result<BoundResult, BoundError> {
     bound_with_stop_gap(
         instance,
@@ -233,6 +236,7 @@ pub fn compute_bound_for_search(
         work_limited,
         cancelled,
         give_up_gap,
+        forecast,
     )
 }
 
@@ -259,6 +263,7 @@ fn bound_with_stop(
         work_limited,
         cancelled,
         f64::INFINITY,
+        None,
     )
 }
 
@@ -269,6 +274,7 @@ fn bound_with_stop_gap(
     work_limited: bool,
     cancelled: &(dyn Fn() -> bool + Sync),
     give_up_gap: f64,
+    forecast: Option<f64>,
 ) -> Result<BoundResult, BoundError> {
     let start = Instant::now();
     let deadline = start + options.time_limit;
@@ -328,6 +334,7 @@ fn bound_with_stop_gap(
                 },
                 clock_free: work_limited,
                 give_up_gap,
+                forecast: if work_limited { None } else { forecast },
                 ..crate::bound::exact::ExactOptions::default()
             },
             cancelled,

@@ -40,7 +40,17 @@ pub struct BbOutcome {
     pub proven: bool,
     /// Nodes visited.
     pub nodes: u64,
+    /// Stopped by the forecast (it would not finish in time).
+    pub forecast_stop: bool,
 }
+
+/// Nodes before the forecast ([`branch_and_bound`]'s `forecast`) may stop a search.
+pub const FORECAST_MIN_NODES: u64 = 200_000;
+
+/// Least share of its budget (nodes so far over nodes so far plus nodes left, to the
+/// node limit or, at the rate so far, to the deadline) a search runs before its
+/// forecast may stop it.
+pub const FORECAST_MIN_SHARE: f64 = 0.2;
 
 /// Most stored dominance entries (about 100 bytes each).
 const MEMO_LIMIT: usize = 2_000_000;
@@ -84,6 +94,15 @@ struct Bb<'a> {
     stop: &'a (dyn Fn() -> bool + Sync),
     aborted: bool,
     open_max: f64,
+    /// Share of the search tree finished so far: each node's share is split evenly
+    /// among its children, and a node whose subtree is done (cut, dominated, a leaf,
+    /// every child visited) adds its share. 1 when the search finishes.
+    done: f64,
+    started: Instant,
+    forecast: Option<f64>,
+    forecast_stopped: bool,
+    /// The first forecast check: nodes and log of the share done.
+    forecast_anchor: Option<(u64, f64)>,
     // Reused buffers (no allocation per node): the undo stack of `place`, the
     // children of each depth (`s * teams + j`), the counters saved per slot, the key.
     saved: Vec<f64>,
@@ -271,13 +290,17 @@ impl Counters {
 /// Runs the branch and bound with these multipliers, starting from `incumbent` (a
 /// feasible plan of the component and its value), until done, `node_limit` nodes or
 /// `deadline`, or until `stop()` turns true (checked with the deadline, every 1,024
-/// nodes).
+/// nodes). With `forecast = Some(f)` it also stops (`BbOutcome::forecast_stop`) when,
+/// after [`FORECAST_MIN_NODES`] nodes, the share of the tree still open would take
+/// more than `f` times the time left at the rate so far: it would not finish, and the
+/// caller has a better use for the time.
 pub fn branch_and_bound(
     l: &Local,
     p: &Prices,
     incumbent: Option<(f64, Plan)>,
     node_limit: u64,
     deadline: Instant,
+    forecast: Option<f64>,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> BbOutcome {
     let gains = l.gains(p);
@@ -351,6 +374,11 @@ pub fn branch_and_bound(
         stop,
         aborted: false,
         open_max: f64::NEG_INFINITY,
+        done: 0.0,
+        started: Instant::now(),
+        forecast,
+        forecast_stopped: false,
+        forecast_anchor: None,
         saved: Vec::new(),
         child_bufs: (0..slots * n).map(|_| Vec::new()).collect(),
         slot_saves: (0..slots).map(|_| Counters::default()).collect(),
@@ -367,7 +395,7 @@ pub fn branch_and_bound(
     } else if slots > 0 && n > 0 {
         bb.start_slot(0);
         let fsum = bb.fsum_start(0);
-        bb.visit(0, 0, 0.0, fsum, root);
+        bb.visit(0, 0, 0.0, fsum, root, 1.0);
     } else {
         bb.incumbent = bb.incumbent.max(0.0);
         if bb.best.is_none() {
@@ -389,6 +417,7 @@ pub fn branch_and_bound(
         bound,
         proven,
         nodes: bb.nodes,
+        forecast_stop: bb.forecast_stopped,
     }
 }
 
@@ -558,19 +587,69 @@ impl Bb<'_> {
         if self.nodes >= self.node_limit {
             return true;
         }
-        self.nodes % 1024 == 0 && (Instant::now() >= self.deadline || (self.stop)())
+        if self.nodes % 1024 != 0 {
+            return false;
+        }
+        let now = Instant::now();
+        if now >= self.deadline || (self.stop)() {
+            return true;
+        }
+        if let Some(factor) = self.forecast {
+            self.forecast_stopped = self.will_not_finish(now, factor);
+        }
+        self.forecast_stopped
+    }
+
+    /// The forecast (after [`FORECAST_MIN_NODES`] nodes, checked every 16,384): the
+    /// share of the tree done grows about geometrically with the nodes (depth first,
+    /// best bound first: the first subtrees are the largest, so a plain "nodes per
+    /// share done" grossly overestimates what is left; tiny preset seed 4's share went
+    /// 6e-6, 2e-5, 2e-4, 6e-4, 2e-3, 6e-3, 0.02, 0.08, 0.3 every 262,144 nodes and it
+    /// finished at 3 M). So its logarithm is extrapolated linearly from the first
+    /// check: the search stops when the nodes still needed to reach 1 exceed `factor`
+    /// times the nodes it has left (to the node limit, or to the deadline at the rate
+    /// so far). A share that does not grow forecasts no finish.
+    fn will_not_finish(&mut self, now: Instant, factor: f64) -> bool {
+        if self.nodes < FORECAST_MIN_NODES || self.nodes % 16_384 != 0 {
+            return false;
+        }
+        let log_done = self.done.clamp(1e-300, 1.0).ln();
+        let Some((n0, log0)) = self.forecast_anchor else {
+            self.forecast_anchor = Some((self.nodes, log_done));
+            return false;
+        };
+        if self.nodes < 2 * n0 {
+            return false;
+        }
+        let elapsed = now.saturating_duration_since(self.started).as_secs_f64();
+        let per_node = elapsed / self.nodes as f64;
+        let time_left = self.deadline.saturating_duration_since(now).as_secs_f64();
+        let nodes_left = (self.node_limit.saturating_sub(self.nodes) as f64)
+            .min(time_left / per_node.max(1e-12));
+        // Not before a fifth of the budget (the share done can stall for a while and
+        // then jump: tiny preset seed 5).
+        if (self.nodes as f64) < FORECAST_MIN_SHARE * (self.nodes as f64 + nodes_left) {
+            return false;
+        }
+        let slope = (log_done - log0) / (self.nodes - n0) as f64;
+        let needed = if slope > 0.0 {
+            -log_done / slope
+        } else {
+            f64::INFINITY
+        };
+        needed > factor * nodes_left
     }
 
     /// Visits the node (slot `s`, `j` teams placed); `acc` is the exact value of the
     /// slots before `s`, `fsum` the teams' table entries, `ub` the node's bound.
-    fn visit(&mut self, s: usize, j: usize, acc: f64, fsum: f64, ub: f64) {
+    fn visit(&mut self, s: usize, j: usize, acc: f64, fsum: f64, ub: f64, w: f64) {
         if self.aborted || self.out_of_budget() {
             self.aborted = true;
             self.open_max = self.open_max.max(ub);
             return;
         }
         if j == self.order.len() {
-            self.finish_slot(s, acc, ub);
+            self.finish_slot(s, acc, ub, w);
             return;
         }
         let ti = self.order[j];
@@ -622,6 +701,15 @@ impl Bb<'_> {
         children.truncate(kept);
         // Best bound first (stable: ties keep the move order).
         children.sort_by(|a, b| b.0.total_cmp(&a.0));
+        if children.is_empty() {
+            self.done += w;
+        }
+        // Each child's share of the tree: the node's share in proportion to how far its
+        // bound is above the incumbent (a child barely above it is soon cut).
+        let surplus = |cub: f64, inc: f64| (cub - inc).max(0.0);
+        let inc0 = self.incumbent;
+        let denom: f64 = children.iter().map(|c| surplus(c.0, inc0)).sum();
+        let mut given = 0.0;
         for i in 0..children.len() {
             let (cub, li, y, fs) = children[i];
             if self.aborted {
@@ -631,14 +719,21 @@ impl Bb<'_> {
                 break;
             }
             if cub <= self.incumbent + self.tol {
+                self.done += w - given;
                 break;
             }
+            let wc = if denom > 0.0 {
+                w * surplus(cub, inc0) / denom
+            } else {
+                w / children.len() as f64
+            };
+            given += wc;
             if let Some(li) = li {
                 self.place(ti, li as usize, s, true);
             }
             self.nxt[ti] = y;
             self.plan[ti][s] = li;
-            self.visit(s, j + 1, acc, fs, cub);
+            self.visit(s, j + 1, acc, fs, cub, wc);
             self.plan[ti][s] = None;
             if let Some(li) = li {
                 self.place(ti, li as usize, s, false);
@@ -655,7 +750,15 @@ impl Bb<'_> {
 
     /// All teams placed in slot `s`: check the slot's coupling rules, add its exact
     /// value, cut dominated states, go on with the next slot.
-    fn finish_slot(&mut self, s: usize, acc: f64, ub: f64) {
+    fn finish_slot(&mut self, s: usize, acc: f64, ub: f64, w: f64) {
+        if !self.slot_continues(s, acc, ub, w) {
+            self.done += w;
+        }
+    }
+
+    /// [`Self::finish_slot`]: whether the search went on into slot `s + 1` (which then
+    /// counts its own share of the tree).
+    fn slot_continues(&mut self, s: usize, acc: f64, ub: f64, w: f64) -> bool {
         let l = self.l;
         let slots = self.slots;
         let obj = &l.inst.objective();
@@ -665,13 +768,13 @@ impl Bb<'_> {
             match l.comp.side {
                 Side::Patrol => {
                     if self.at.cnt[ri] < l.req[c] {
-                        return;
+                        return false;
                     }
                     if obj.volunteers_need_professional
                         && self.at.vol[ri] > 0
                         && self.at.pro[ri] == 0
                     {
-                        return;
+                        return false;
                     }
                     val += l.w[c] * obj.presence_value(self.at.pa[ri]);
                 }
@@ -691,17 +794,17 @@ impl Bb<'_> {
                 self.incumbent = acc;
                 self.best = Some(self.plan.clone());
             }
-            return;
+            return false;
         }
         if let Some(nd) = &self.need {
             if !nd.feasible(s + 1, &self.nxt, &l.comp.teams) {
-                return;
+                return false;
             }
         }
         if self.memo_len < MEMO_LIMIT || !self.memo[s].is_empty() {
             self.fill_key();
             match self.memo[s].get_mut(self.key_buf.as_slice()) {
-                Some(old) if *old >= acc => return,
+                Some(old) if *old >= acc => return false,
                 Some(old) => *old = acc,
                 None if self.memo_len < MEMO_LIMIT => {
                     self.memo[s].insert(self.key_buf.clone(), acc);
@@ -716,10 +819,11 @@ impl Bb<'_> {
         self.at.cur.clone_from(&self.nxt);
         self.start_slot(s + 1);
         let fsum = self.fsum_start(s + 1);
-        self.visit(s + 1, 0, acc, fsum, ub);
+        self.visit(s + 1, 0, acc, fsum, ub, w);
         self.nxt.clone_from(&self.at.cur);
         self.at.copy_from(&save);
         self.slot_saves[s] = save;
+        true
     }
 
     /// The dominance key into `key_buf`: states with identical teams' states sorted.

@@ -50,6 +50,11 @@ pub struct ExactOptions {
     /// bound is above this is left there (no long branch and bound): its time goes
     /// back to the caller. `f64::INFINITY` (the default): never.
     pub give_up_gap: f64,
+    /// The long branch and bound (the second round) stops when its forecast needs more
+    /// than this many times the nodes it has left, to the node limit or, at its rate so
+    /// far, to the deadline (`dfs::branch_and_bound`'s forecast): its time goes back to
+    /// the caller. `None` (the default): it runs to its deadline or node limit.
+    pub forecast: Option<f64>,
 }
 
 impl Default for ExactOptions {
@@ -61,6 +66,7 @@ impl Default for ExactOptions {
             dual_share: 0.5,
             clock_free: false,
             give_up_gap: f64::INFINITY,
+            forecast: None,
         }
     }
 }
@@ -103,6 +109,8 @@ pub struct ComponentReport {
     /// Branch-and-bound runs after the probe (each from one of the starting
     /// multipliers, see [`settle`]).
     pub rounds: usize,
+    /// The long branch and bound stopped by its forecast (`ExactOptions::forecast`).
+    pub forecast_stop: bool,
 }
 
 /// The outcome of [`solve_exact`].
@@ -208,6 +216,7 @@ pub fn solve_exact_until(
             dual_ms: 0,
             search_ms: 0,
             rounds: 0,
+            forecast_stop: false,
         };
         slot_of[i] = reports.len();
         if sizes[i] > MAX_TABLE_ENTRIES {
@@ -241,6 +250,7 @@ pub fn solve_exact_until(
         report.dual_ms = settled.dual_ms;
         report.search_ms = (now.elapsed().as_millis() as u64).saturating_sub(settled.dual_ms);
         report.rounds = settled.rounds;
+        report.forecast_stop = settled.forecast_stop;
         report.proven = settled.proven;
         report.value = settled.plan.as_ref().map(|_| settled.value);
         report.bound = Some(if settled.proven {
@@ -287,6 +297,13 @@ pub const ROUND_NODES: u64 = 1_000_000;
 /// second, which it does not in 40 s with the multipliers aimed at the optimum.
 pub const AGGRESSIVE_TARGET: f64 = 0.95;
 
+/// Share of a component's time left for the multiplier search of a component given
+/// up after the first round (`ExactOptions::give_up_gap`): its bound only.
+pub const GIVE_UP_DUAL_SHARE: f64 = 0.25;
+
+/// Most multiplier evaluations of that search.
+pub const GIVE_UP_DUAL_ITERATIONS: usize = 400;
+
 /// What [`settle`] found for one component.
 struct Settled {
     plan: Option<Plan>,
@@ -297,6 +314,7 @@ struct Settled {
     dual_iterations: usize,
     dual_ms: u64,
     rounds: usize,
+    forecast_stop: bool,
 }
 
 /// Settles one component: a probe, then two rounds of multiplier search and branch
@@ -333,6 +351,7 @@ fn settle(
         } else {
             probe_deadline.min(deadline)
         },
+        None,
         cancelled,
     );
     let mut out = Settled {
@@ -344,6 +363,7 @@ fn settle(
         dual_iterations: 0,
         dual_ms: 0,
         rounds: 0,
+        forecast_stop: false,
     };
     if let Some(plan) = probe.plan {
         if best.as_ref().is_none_or(|b| probe.value > b.0) {
@@ -377,40 +397,55 @@ fn settle(
         let gap = best.as_ref().map_or(f64::INFINITY, |b| {
             (out.bound - b.0) / out.bound.abs().max(1e-9)
         });
-        if k > 0 && gap > options.give_up_gap {
-            break;
-        }
+        // Too far from proven: no long branch and bound, only a short multiplier
+        // search from the best plan's prices, whose bound is usually well below the
+        // first round's (irregular small-4: 294.7 against 304.8).
+        let bound_only = k > 0 && gap > options.give_up_gap;
         // The multiplier search: up to `dual_iterations` evaluations and, in timed
         // runs, an even part of the multiplier share of the time left.
         let dual_deadline = if options.clock_free {
             deadline
         } else {
-            now + deadline
-                .saturating_duration_since(now)
-                .mul_f64(options.dual_share / (searches - k) as f64)
+            let share = if bound_only {
+                GIVE_UP_DUAL_SHARE
+            } else {
+                options.dual_share / (searches - k) as f64
+            };
+            now + deadline.saturating_duration_since(now).mul_f64(share)
         };
         let dual = dual::search(
             local,
             start,
             best.as_ref().map(|b| b.0 - (1.0 - aim) * b.0.abs()),
             dual_deadline,
-            options.dual_iterations,
+            if bound_only {
+                options.dual_iterations.min(GIVE_UP_DUAL_ITERATIONS)
+            } else {
+                options.dual_iterations
+            },
             cancelled,
         );
         out.dual_ms += now.elapsed().as_millis() as u64;
         out.dual_iterations += dual.iterations;
         out.bound = out.bound.min(dual.bound);
+        if bound_only {
+            break;
+        }
         let bb = dfs::branch_and_bound(
             local,
             &dual.prices,
             best.clone(),
             nodes.min(nodes_left),
             deadline,
+            // The first round's budget is short ([`ROUND_NODES`]) and it proves
+            // some seeds in it (tiny preset 1 and 3); the forecast cuts the long one.
+            if k > 0 { options.forecast } else { None },
             cancelled,
         );
         out.rounds += 1;
         out.nodes += bb.nodes;
         out.proven = bb.proven;
+        out.forecast_stop = bb.forecast_stop;
         out.bound = out.bound.min(bb.bound);
         if let Some(plan) = bb.plan {
             if best.as_ref().is_none_or(|b| bb.value > b.0) {
