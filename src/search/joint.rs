@@ -76,6 +76,7 @@ impl Machine {
         self.rest
     }
 
+    /// Whether state `x` is on a shift.
     fn on(&self, x: usize) -> bool {
         x % self.phases > self.rest
     }
@@ -86,8 +87,8 @@ impl Machine {
         m <= self.rest || m - self.rest >= self.min_len
     }
 
-    /// Successors of `x` in a slot (`avail`: the team may work then), as up to two
-    /// `(state, on)` pairs; unused entries are `None`.
+    /// Successors of `x` in a slot (`avail`: the team may work then): the state off
+    /// in that slot and the state on a shift in it, each `None` when not allowed.
     fn next(&self, x: usize, avail: bool) -> [Option<usize>; 2] {
         let (w, m) = (x / self.phases, x % self.phases);
         let can_work = avail && (self.levels == 1 || w < self.work);
@@ -123,6 +124,7 @@ pub struct JointScratch {
     cur: Vec<f64>,
     nxt: Vec<f64>,
     back: Vec<u32>,
+    succ_b: Vec<[u32; 2]>,
 }
 
 /// A team's penalised gain at `l` in slot `s` (team not counted).
@@ -232,6 +234,7 @@ pub fn joint_replan(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: 
         cur,
         nxt,
         back,
+        succ_b,
     } = &mut js;
     cur.clear();
     cur.resize(total, NEG);
@@ -240,37 +243,54 @@ pub fn joint_replan(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: 
     // Every entry the backtrack reads is written first (it follows reached states).
     back.resize(back.len().max(n * total), u32::MAX);
     cur[ma.initial() * nb + mb.initial()] = 0.0;
+    // B's successors (off, on) per state, for a slot it may and may not work.
+    succ_b.clear();
+    for avail in [false, true] {
+        for xb in 0..nb {
+            let [off, on] = mb.next(xb, avail);
+            succ_b.push([
+                off.map_or(u32::MAX, |y| y as u32),
+                on.map_or(u32::MAX, |y| y as u32),
+            ]);
+        }
+    }
     for (s, c) in choices.iter().enumerate() {
         nxt.iter_mut().for_each(|v| *v = NEG);
         let (avail_a, avail_b) = (c.a.0 > NEG, c.b.0 > NEG);
         let b = &mut back[s * total..(s + 1) * total];
+        let succ = &succ_b[usize::from(avail_b) * nb..][..nb];
         // Work used so far is at most s (states beyond it are unreached).
         let (ra, rb) = (ma.reached(s), mb.reached(s));
+        let mut relax = |to: usize, v: f64, from: usize| {
+            if v > nxt[to] {
+                nxt[to] = v;
+                b[to] = from as u32;
+            }
+        };
         for xa in 0..ra {
-            let sa = ma.next(xa, avail_a);
-            for xb in 0..rb {
-                let v = cur[xa * nb + xb];
+            // A's successors: the first is off, the second on.
+            let [off_a, on_a] = ma.next(xa, avail_a);
+            let row = &cur[xa * nb..xa * nb + rb];
+            for (xb, &v) in row.iter().enumerate() {
                 if v == NEG {
                     continue;
                 }
-                let sb = mb.next(xb, avail_b);
-                for ya in sa.iter().flatten() {
-                    let on_a = ma.on(*ya);
-                    for yb in sb.iter().flatten() {
-                        let add = match (on_a, mb.on(*yb)) {
-                            (false, false) => 0.0,
-                            (true, false) => c.a.0,
-                            (false, true) => c.b.0,
-                            (true, true) => c.ab.0,
-                        };
-                        if add == NEG {
-                            continue;
-                        }
-                        let to = ya * nb + yb;
-                        if v + add > nxt[to] {
-                            nxt[to] = v + add;
-                            b[to] = (xa * nb + xb) as u32;
-                        }
+                let from = xa * nb + xb;
+                let [off_b, on_b] = succ[xb];
+                if let Some(ya) = off_a {
+                    if off_b != u32::MAX {
+                        relax(ya * nb + off_b as usize, v, from);
+                    }
+                    if on_b != u32::MAX {
+                        relax(ya * nb + on_b as usize, v + c.b.0, from);
+                    }
+                }
+                if let Some(ya) = on_a {
+                    if off_b != u32::MAX {
+                        relax(ya * nb + off_b as usize, v + c.a.0, from);
+                    }
+                    if on_b != u32::MAX {
+                        relax(ya * nb + on_b as usize, v + c.ab.0, from);
                     }
                 }
             }
