@@ -103,3 +103,26 @@ fn the_proven_schedule_does_not_depend_on_the_threads() {
     assert!(one.proven_optimal && two.proven_optimal);
     assert_eq!(one.schedule, two.schedule);
 }
+
+/// Irregular small-4: the exact path gives its patrol component up after the first
+/// round (more than 5 % from proven), and `solve` still reports the tight bound the
+/// exact path has: the multiplier search from the best plan's prices runs for the
+/// bound alone (before: solve's bound 481.9-488.9, against 471.6 by `bound`). The
+/// bound stays at least the best schedule known (460.319, found by `solve`) and the
+/// pipeline's own total. Work budgets, no clock.
+#[test]
+fn solve_reports_the_tight_bound_of_a_component_it_gave_up() {
+    let inst = patrolplan::load_instance("tests/data/irregular/small-4.json").unwrap();
+    let out = Pipeline::new(&inst)
+        .seed(1)
+        .threads(1)
+        .iterations(Some(3_000))
+        .run()
+        .unwrap();
+    let bound = out.bound.expect("a bound");
+    let total = out.objective.total;
+    assert!(bound >= 460.319 && bound >= total - 1e-9, "{bound} vs {total}");
+    assert!(bound <= 476.0, "solve's bound {bound} is loose");
+    let referee = evaluate(&inst, &out.schedule);
+    assert!(referee.feasible && (referee.objective.total - total).abs() <= 1e-9 * total);
+}
