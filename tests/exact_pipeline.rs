@@ -121,7 +121,10 @@ fn solve_reports_the_tight_bound_of_a_component_it_gave_up() {
         .unwrap();
     let bound = out.bound.expect("a bound");
     let total = out.objective.total;
-    assert!(bound >= 460.319 && bound >= total - 1e-9, "{bound} vs {total}");
+    assert!(
+        bound >= 460.319 && bound >= total - 1e-9,
+        "{bound} vs {total}"
+    );
     assert!(bound <= 476.0, "solve's bound {bound} is loose");
     let referee = evaluate(&inst, &out.schedule);
     assert!(referee.feasible && (referee.objective.total - total).abs() <= 1e-9 * total);
