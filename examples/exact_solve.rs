@@ -1,7 +1,9 @@
 //! Runs the exact path on instance files and prints the outcome per component:
 //! `cargo run --release --example exact_solve -- FILE... [--time-limit SECS]`.
-//! The search's schedule (2 s) is the incumbent; the result is re-scored by the
-//! evaluator.
+//! The search's schedule (`--search SECS`, default 1 s) is the incumbent; the result is
+//! re-scored by the evaluator. Environment knobs for experiments: `DUALIT` (multiplier
+//! evaluations per search), `DUALSHARE`, `FORECAST` (`ExactOptions::forecast`, e.g. 3 as
+//! in `solve`) and `GIVEUP` (`ExactOptions::give_up_gap`, e.g. 0.05 as in `solve`).
 
 use std::time::{Duration, Instant};
 
