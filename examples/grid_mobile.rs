@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 
 use patrolplan::model::TeamKind;
 use patrolplan::schedule::{evaluate, read_schedule};
-use patrolplan::siting::{lp_bound, site_slot, CoverCounts, SlotSiting, UNPLACED};
+use patrolplan::siting::{
+    lp_bound, site_slot, solve_exact_report, CoverCounts, SlotSiting, UNPLACED,
+};
 use patrolplan::Instance;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -56,8 +58,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     let (mut tp, mut tg, mut ts, mut tl) = (0.0, 0.0, 0.0, 0.0);
+    let (mut te, mut tb) = (0.0, 0.0);
     let mut lp_slots = 0;
-    println!("| slot | available | working | plan | re-sited | from scratch | lp bound | ms |");
+    println!("| slot | available | working | plan | re-sited | from scratch | lp bound | exact value | exact bound | ms |");
     for s in (0..slots).step_by(every) {
         let t = Instant::now();
         let plan = CoverCounts::with_placed(&inst, s, &placed[s]).value();
@@ -90,18 +93,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             lp_slots += 1;
             tl += lp;
         }
+        // The slot's exact siting (branch and bound, as long as the LP's budget).
+        let (ev, eb) = if lp_secs > 0.0 {
+            let out = solve_exact_report(&problem, Duration::from_secs_f64(lp_secs));
+            (out.value, out.bound.min(lp))
+        } else {
+            (f64::NAN, f64::NAN)
+        };
+        if eb.is_finite() {
+            te += ev;
+            tb += eb;
+        }
         tp += plan;
         tg += resited;
         ts += scratch;
         println!(
-            "| {s} | {} | {} | {plan:.2} | {resited:.2} | {scratch:.2} | {lp:.2} | {} |",
+            "| {s} | {} | {} | {plan:.2} | {resited:.2} | {scratch:.2} | {lp:.2} | {ev:.2} | {eb:.2} | {} |",
             available[s],
             placed[s].len(),
             t.elapsed().as_millis()
         );
     }
     println!(
-        "sum over sampled slots: plan {tp:.2}, re-sited {tg:.2} ({:+.2} %), from scratch {ts:.2} ({:+.2} %), lp bound {tl:.2} over {lp_slots} slots",
+        "sum over sampled slots: plan {tp:.2}, re-sited {tg:.2} ({:+.2} %), from scratch {ts:.2} ({:+.2} %), lp bound {tl:.2} over {lp_slots} slots, exact value {te:.2}, exact bound {tb:.2}",
         100.0 * (tg - tp) / tp,
         100.0 * (ts - tp) / tp
     );
