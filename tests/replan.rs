@@ -670,3 +670,32 @@ fn mixed_events_in_one_file_and_a_chain() {
         assert_ne!(out.schedule.cell(d, later), Cell::Null);
     }
 }
+
+/// A team made unavailable from `now` for three slots in the middle of its shift: the
+/// shift is cut at `now` (history), and what is left after the range lies within the
+/// rest of the cut piece, so the re-plan must drop or move it. The re-planner used to
+/// keep it when the cut piece ended exactly at `now` (rest counted only from runs that
+/// ended before `now`): a `rest` breach, which the evaluator now refuses here.
+#[test]
+fn a_shift_cut_at_now_keeps_its_rest() {
+    let (inst, plan) = small();
+    let now = 14;
+    let mut checked = 0;
+    for kind in [TeamKind::Mobile, TeamKind::Patrol] {
+        let teams = working(&inst, &plan, kind, now);
+        let Some(&(k, _, _)) = teams
+            .iter()
+            .find(|&&(kk, a, e)| a < now && e >= now + 3 + inst.rules_of(kk).min_shift_slots)
+        else {
+            continue;
+        };
+        let ev = format!(
+            r#"{{"type":"unavailable","team":"{}","from":{now},"to":{}}}"#,
+            inst.teams()[k].id,
+            now + 3
+        );
+        check_replan(&inst, &plan, &events_json(&inst, now, &[ev], None));
+        checked += 1;
+    }
+    assert!(checked > 0, "no team's shift spans the cut");
+}

@@ -243,9 +243,14 @@ impl<'a> Work<'a> {
         while s > 0 && row[s - 1] != Cell::Off && s < self.slots && row[s] != Cell::Off {
             s -= 1;
         }
+        // The last run of the history that has ended: before `now`, or exactly at `now`
+        // when the team is off there (a shift cut at `now` by an `unavailable` range is
+        // history too, and the rest after it counts from its end; a run that goes on
+        // past `now` is walked below from its start).
+        let now = self.now.min(row.len());
         let mut last_end: Option<usize> = None;
-        for (_, b) in runs(&row[..self.now.min(row.len())]) {
-            if b < self.now {
+        for (_, b) in runs(&row[..now]) {
+            if b < now || row.get(now).is_none_or(|c| *c == Cell::Off) {
                 last_end = Some(b);
             }
         }
