@@ -214,32 +214,6 @@ pub fn compute_bound_stoppable(
     bound_with_stop(instance, options, hint, work_limited, cancelled)
 }
 
-/// [`compute_bound_stoppable`] for the solve pipeline, which has a search to give
-/// time back to: the exact path leaves a component after its first, short round when
-/// its relative gap is above `give_up_gap` (`bound::exact::ExactOptions::give_up_gap`),
-/// its long branch and bound stops when its forecast says it will not finish in time
-/// (`forecast`, timed runs only: `bound::exact::ExactOptions::forecast`), and the large
-/// Lagrangian does not run after it.
-pub fn compute_bound_for_search(
-    instance: &Instance,
-    options: &BoundOptions,
-    hint: Option<&Schedule>,
-    work_limited: bool,
-    cancelled: &(dyn Fn() -> bool + Sync),
-    give_up_gap: f64,
-    forecast: Option<f64>,
-) -> Result<BoundResult, BoundError> {
-    bound_with_stop_gap(
-        instance,
-        options,
-        hint,
-        work_limited,
-        cancelled,
-        give_up_gap,
-        forecast,
-    )
-}
-
 fn bound_with(
     instance: &Instance,
     options: &BoundOptions,
@@ -256,7 +230,7 @@ fn bound_with_stop(
     work_limited: bool,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<BoundResult, BoundError> {
-    bound_with_stop_gap(
+    compute_bound_for_search(
         instance,
         options,
         hint,
@@ -267,7 +241,13 @@ fn bound_with_stop(
     )
 }
 
-fn bound_with_stop_gap(
+/// [`compute_bound_stoppable`] for the solve pipeline, which has a search to give
+/// time back to: the exact path leaves a component after its first, short round when
+/// its relative gap is above `give_up_gap` (`bound::exact::ExactOptions::give_up_gap`),
+/// its long branch and bound stops when its forecast says it will not finish in time
+/// (`forecast`, timed runs only: `bound::exact::ExactOptions::forecast`), and the large
+/// Lagrangian does not run after it.
+pub fn compute_bound_for_search(
     instance: &Instance,
     options: &BoundOptions,
     hint: Option<&Schedule>,

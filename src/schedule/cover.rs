@@ -70,9 +70,11 @@ impl<'a> CoverCache<'a> {
 }
 
 /// The regions within the response and within the backup standard of mobile `team` at
-/// `post`, by the exact travel formula (as the evaluator decides `C1` and `C2`).
+/// `post`, by the exact travel formula (as the evaluator decides `C1` and `C2`). One
+/// pair, so a plain scan: sorting the regions for the band would cost more than it saves
+/// (explanations ask for one pair per team and post).
 pub fn cover_lists(instance: &Instance, team: TeamIdx, post: PostIdx) -> CoverPair {
-    CoverCache::new(instance).get(team, post).clone()
+    compute(instance, None, instance.teams()[team].speed_kmh, post)
 }
 
 fn compute(
