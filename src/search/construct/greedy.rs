@@ -1,7 +1,7 @@
 //! Greedy construction: requirements first, then shifts added round-robin (each team
 //! adds its single most valuable shift per round, or lengthens one by a slot when no new
-//! shift fits its work time), professionals before volunteers (who need them, and go
-//! only where one is), then mobile teams. Because every team sees the presence the
+//! shift fits its work time): mobile teams first, then professionals before volunteers
+//! (who need them, and go only where one is). Because every team sees the presence the
 //! earlier ones built, the concave value spreads teams over regions and hours.
 
 use super::requirements::{meet_requirements, ConstructError};
@@ -36,14 +36,17 @@ pub fn fill(st: &mut State, sc: &mut Scratch, stop: &dyn StopRule) {
         tries % 64 == 0 && stop.stop(&Position::default())
     };
     let ctx = st.ctx;
+    // Mobile teams first: their cover does not depend on the patrol teams, they are few
+    // and quick to place, and they hold about a quarter of a city's objective, so a fill
+    // cut short by the deadline still stands the mobile force by.
     let phase = |li: usize| {
         let k = st.teams[li];
         if !ctx.patrol[k] {
-            2
-        } else if ctx.volunteer[k] {
-            1
-        } else {
             0
+        } else if ctx.volunteer[k] {
+            2
+        } else {
+            1
         }
     };
     let phases: Vec<Vec<usize>> = (0..3)
@@ -255,5 +258,41 @@ mod tests {
         let (b, vb) = constructed(&inst);
         assert_eq!(a, b);
         assert_eq!(va.to_bits(), vb.to_bits());
+    }
+
+    /// Stops at its first question: the deadline has already passed.
+    #[derive(Debug)]
+    struct AlreadyLate;
+    impl StopRule for AlreadyLate {
+        fn stop(&self, _: &Position) -> bool {
+            true
+        }
+    }
+
+    /// A fill cut short by the deadline has placed mobile teams, not patrol teams: they
+    /// go first (nanjing's 80 mobile teams need several rounds each, more than the 64
+    /// insertions before the first question) (jiangsu under load once came back from a cut construction without any
+    /// mobile team standing by).
+    #[test]
+    fn a_fill_cut_short_has_placed_the_mobile_teams_first() {
+        let inst = Instance::from_file(&generate(Preset::Nanjing, 1)).unwrap();
+        let ctx = Context::new(&inst);
+        let mut st = State::new(&ctx, (0..inst.teams().len()).collect());
+        let mut sc = Scratch::default();
+        meet_requirements(&mut st, &mut sc, &AnyOf::default()).expect("requirements");
+        let before = st.worked.clone();
+        fill(&mut st, &mut sc, &AlreadyLate);
+        assert_consistent(&st, "after a cut fill");
+        let added: Vec<usize> = (0..st.teams.len())
+            .filter(|&li| st.worked[li] > before[li])
+            .collect();
+        assert!(!added.is_empty(), "the cut fill placed nothing");
+        for li in added {
+            assert!(
+                !ctx.patrol[st.teams[li]],
+                "patrol team {} placed before the mobile teams were done",
+                inst.teams()[st.teams[li]].id
+            );
+        }
     }
 }
