@@ -19,6 +19,8 @@ pub mod exact;
 pub mod interchange;
 pub mod joint;
 pub mod member;
+pub mod mobile;
+pub mod mobile_timing;
 pub mod moves;
 pub mod neighbourhood;
 pub mod ops;

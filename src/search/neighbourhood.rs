@@ -98,6 +98,10 @@ moves! {
     Reassign = "reassign_slot", |st, env, li| reassign_slot(st, env.rng, li);
     /// Two patrol teams' whole plans timed together by one programme over both.
     Joint = "joint_replan", |st, env, li| joint_replan(st, env.sc, env.rng, li);
+    /// One slot's mobile teams re-sited by the deep siting (see `mobile`).
+    MobilePolish = "mobile_polish", |st, env, li| super::mobile::polish_slot(st, env.rng, li);
+    /// A mobile team's whole plan timed again by one programme (see `mobile_timing`).
+    MobileRetime = "mobile_retime", |st, env, li| super::mobile_timing::mobile_retime(st, env.sc, li);
 }
 
 /// The kinds of team a move is drawn for (columns of [`WEIGHTS`]).
@@ -129,6 +133,8 @@ pub static WEIGHTS: &[[u32; 3]] = &[
     [0, 0, 20],      // interchange
     [60, 0, 0],      // reassign_slot
     [80, 0, 0],      // joint_replan
+    [0, 0, 0],       // mobile_polish
+    [0, 0, 0],       // mobile_retime
 ];
 
 /// Weights on large components (above `member::SMALL_TEAM_SLOTS` team-slots: nanjing,
@@ -136,7 +142,9 @@ pub static WEIGHTS: &[[u32; 3]] = &[
 /// of draws follows its gain per millisecond, times its cost: destroy and repair
 /// (7.6 ms a move, 0.003 gain/ms) and the re-site (13 ms, 0.002) took 45 % of the
 /// search time for 5 % of the gain, so they are drawn a quarter as often; the exact
-/// re-site never applies there). See `docs/solver.md`.
+/// re-site never applies there). See `docs/solver.md`. The mobile teams' timing
+/// programme (`mobile_retime`) was set from nanjing 10 s runs back to back (weight
+/// 0 / 150 / 300 / 600: 2,099.9 / 2,104.8 / 2,105.6 / 2,106.0; docs/mobile.md).
 pub static WEIGHTS_LARGE: &[[u32; 3]] = &[
     [440, 270, 440], // reroute
     [420, 260, 420], // retime
@@ -153,6 +161,8 @@ pub static WEIGHTS_LARGE: &[[u32; 3]] = &[
     [0, 0, 10],      // interchange
     [0, 0, 0],       // reassign_slot
     [0, 0, 0],       // joint_replan
+    [0, 0, 0],       // mobile_polish
+    [0, 0, 400],     // mobile_retime
 ];
 
 /// Draws a move index for a team class from [`WEIGHTS`] (small components) or

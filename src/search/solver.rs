@@ -347,6 +347,10 @@ impl<'a> Solver<'a> {
         }
         stats.construct_ms = start.elapsed().as_millis() as u64;
         stats.construct_objective = states.iter().map(|s| s.score.total()).sum();
+        // The mobile polish after the search needs its time (see `mobile`).
+        if let Some(end) = super::mobile::reserve(&states, deadline, threads) {
+            interrupt = interrupt.with(Deadline(end));
+        }
         let members_per = self.members.unwrap_or(if comps.len() > 1 { 1 } else { 2 });
         stats.members = members_per;
         let sizes: Vec<u64> = comps
@@ -421,6 +425,9 @@ impl<'a> Solver<'a> {
             let iters = members.iter().map(|(_, m)| m.stats.iterations).sum();
             self.report(start, iters, total);
         }
+        pool.install(|| {
+            super::mobile::polish_members(&mut members, comps.len(), self.seed, deadline)
+        });
         self.finish(start, members, comps.len(), stats)
     }
 

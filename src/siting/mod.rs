@@ -21,7 +21,9 @@ mod move_up;
 pub mod random;
 
 pub use counts::CoverCounts;
-pub use exact::{lp_bound, solve_exact, solve_exact_limited, solve_exact_report, ExactOutcome};
+pub use exact::{
+    lp_bound, solve_exact, solve_exact_from, solve_exact_limited, solve_exact_report, ExactOutcome,
+};
 pub use heuristic::{site_slot, site_slot_deep, UNPLACED};
 pub use move_up::move_up;
 
