@@ -15,6 +15,10 @@
 //!    (`siting::solve_exact_from`, [`POLISH_EXACT_NODES`] nodes), on slots of at most
 //!    [`POLISH_EXACT_COLUMNS`] (team, post) pairs.
 //!
+//! A slot's problem is first split into its independent parts (teams that share no
+//! post and no covered region with the others: the cities of a province), each sited
+//! on its own.
+//!
 //! Each team may take only posts that keep the hop rule with its neighbouring slots, and
 //! a slot's siting keeps every post's capacity, so every rule still holds. Slots of one
 //! parity are sited together in parallel (their neighbours, the other parity, stay
@@ -32,6 +36,7 @@ use super::context::NONE;
 use super::member::{Member, SMALL_TEAM_SLOTS};
 use super::neighbourhood::MOVES;
 use super::state::State;
+use crate::geo::union_find::UnionFind;
 use crate::siting::{site_slot, site_slot_deep, solve_exact_from, SlotSiting, UNPLACED};
 
 /// Kicks of the deep siting of a slot in the polish's second pass (on nanjing's slots,
@@ -51,6 +56,10 @@ pub const POLISH_SHARE_MAX: f64 = 0.15;
 /// microseconds (measured on nanjing, quiet machine: swap ~70, deep ~500, exact ~1,800;
 /// padded), from which [`reserve`] sizes the time kept for the polish.
 const POLISH_MICROS_PER_TEAM_SLOT: u64 = 2_600;
+
+/// Time the polish leaves before the solver's deadline (a siting started just before
+/// its deadline may end a little after it; the solver then still scores its schedule).
+const POLISH_END_MARGIN: Duration = Duration::from_millis(60);
 
 /// A pass of the polish over every slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +133,68 @@ pub fn slot_problem<'i>(st: &State<'i>, s: usize) -> Option<SlotProblem<'i>> {
         },
         start,
     })
+}
+
+/// The independent parts of a slot problem: teams whose allowed posts share a post or
+/// cover a common region (directly or through others) in one part, each part in
+/// problem order. A slot of a whole province (jiangsu: one component, hundreds of
+/// working mobile teams) falls apart into its cities, each small enough for the deep
+/// and the exact siting; a city's slot stays whole.
+pub fn split(sp: SlotProblem<'_>) -> Vec<SlotProblem<'_>> {
+    let inst = sp.problem.instance;
+    let reach = inst.reach();
+    let n = sp.locals.len();
+    let mut uf = UnionFind::new(n);
+    let mut region_owner = vec![usize::MAX; inst.regions().len()];
+    let mut post_owner = vec![usize::MAX; inst.posts().len()];
+    let join = |owner: &mut [usize], at: usize, i: usize, uf: &mut UnionFind| {
+        if owner[at] == usize::MAX {
+            owner[at] = i;
+        } else {
+            uf.union(owner[at], i);
+        }
+    };
+    for (i, (k, allowed)) in sp.problem.teams.iter().enumerate() {
+        for &p in allowed {
+            join(&mut post_owner, p as usize, i, &mut uf);
+            let covered = reach
+                .response_regions(*k, p as usize)
+                .iter()
+                .chain(reach.backup_regions(*k, p as usize));
+            for &r in covered {
+                join(&mut region_owner, r as usize, i, &mut uf);
+            }
+        }
+    }
+    let roots: Vec<usize> = (0..n).map(|i| uf.find(i)).collect();
+    let mut order: Vec<usize> = Vec::new();
+    for &r in &roots {
+        if !order.contains(&r) {
+            order.push(r);
+        }
+    }
+    if order.len() <= 1 {
+        return vec![sp];
+    }
+    order
+        .iter()
+        .map(|&root| {
+            let members: Vec<usize> = (0..n).filter(|&i| roots[i] == root).collect();
+            SlotProblem {
+                slot: sp.slot,
+                locals: members.iter().map(|&i| sp.locals[i]).collect(),
+                problem: SlotSiting {
+                    instance: inst,
+                    slot: sp.slot,
+                    teams: members
+                        .iter()
+                        .map(|&i| sp.problem.teams[i].clone())
+                        .collect(),
+                },
+                start: members.iter().map(|&i| sp.start[i]).collect(),
+            }
+        })
+        .collect()
 }
 
 /// The posts `pass` finds for a slot problem (`None` when it does not apply to the slot,
@@ -223,7 +294,9 @@ pub fn polish(states: &mut [&mut State], seed: u64, deadline: Option<Instant>) -
                 .flat_map(|(i, st)| {
                     (parity..st.ctx.slots)
                         .step_by(2)
-                        .filter_map(move |s| slot_problem(st, s).map(|p| (i, p)))
+                        .filter_map(move |s| slot_problem(st, s))
+                        .flat_map(split)
+                        .map(move |p| (i, p))
                 })
                 .collect();
             let sited: Vec<Option<Vec<u32>>> = problems
@@ -304,6 +377,8 @@ pub fn polish_members(
         .filter(|(i, _)| winners.contains(i))
         .map(|(_, (_, m))| &mut m.best)
         .collect();
+    // The last sitings started before the polish's deadline may run a little past it.
+    let deadline = deadline.map(|d| d.checked_sub(POLISH_END_MARGIN).unwrap_or(d));
     let out = polish(&mut states, seed, deadline);
     drop(states);
     let slot = MOVES.iter().position(|m| m.name() == "mobile_polish");
@@ -344,4 +419,61 @@ pub fn polish_slot(st: &mut State, rng: &mut ChaCha8Rng, li: usize) -> bool {
     };
     put(st, s, &sp.locals, &posts);
     st.relaxed || st.feasible()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Instance;
+    use crate::search::context::Context;
+    use crate::search::ops::Scratch;
+    use crate::search::stop::AnyOf;
+
+    /// The parts of every slot of the small preset's construction partition its working
+    /// mobile teams, and no two parts share a post or a covered region.
+    #[test]
+    fn split_parts_partition_the_teams_and_share_nothing() {
+        let inst = Instance::from_json(include_str!("../../data/small.json")).unwrap();
+        let ctx = Context::new(&inst);
+        let mut st = State::new(&ctx, (0..inst.teams().len()).collect());
+        crate::search::construct::construct(&mut st, &mut Scratch::default(), &AnyOf::default())
+            .unwrap();
+        let reach = inst.reach();
+        for s in 0..ctx.slots {
+            let Some(sp) = slot_problem(&st, s) else {
+                continue;
+            };
+            let mut all = sp.locals.clone();
+            let parts = split(sp.clone());
+            let mut seen: Vec<usize> = parts.iter().flat_map(|p| p.locals.clone()).collect();
+            all.sort_unstable();
+            seen.sort_unstable();
+            assert_eq!(all, seen, "slot {s}");
+            let touched = |p: &SlotProblem| {
+                let mut at: Vec<(u8, u32)> = Vec::new();
+                for (k, allowed) in &p.problem.teams {
+                    for &q in allowed {
+                        at.push((0, q));
+                        let regions = reach.response_regions(*k, q as usize).iter();
+                        at.extend(
+                            regions
+                                .chain(reach.backup_regions(*k, q as usize))
+                                .map(|&r| (1, r)),
+                        );
+                    }
+                }
+                at.sort_unstable();
+                at.dedup();
+                at
+            };
+            for (i, a) in parts.iter().enumerate() {
+                let ta = touched(a);
+                assert_eq!(a.locals.len(), a.start.len());
+                for b in &parts[i + 1..] {
+                    let tb = touched(b);
+                    assert!(ta.iter().all(|x| tb.binary_search(x).is_err()), "slot {s}");
+                }
+            }
+        }
+    }
 }
