@@ -9,6 +9,8 @@ schedules re-scored by the Python referee (../shared/peers/evaluate.py).
     $P scripts/side_by_side.py --tiny 8 --smalls 2 --out /tmp/sbs.json
     PATROLPLAN=/path/to/other/patrolplan $P scripts/side_by_side.py   # another build
     $P scripts/side_by_side.py --files /tmp/ss/small-*.json    # held out: patrolplan 6 s vs CP-SAT 60 s
+    $P scripts/side_by_side.py --files /tmp/ss/small-*.json --cp-limits 6 60 --out rows.json
+    $P scripts/side_by_side.py --files /tmp/ss/small-*.json --cp-limits 6 60 --cpsat-from rows.json  # new build only
 
 Default plan: tiny irregular instances (tests/data/irregular/tiny-*.json, every 8th
 stored one) at 2 s and 10 s; the `small` preset (data/small.json) and the small
@@ -118,6 +120,10 @@ def main():
                          "--pp-limit and by CP-SAT at --cp-limit (default 6 s against 60 s)")
     ap.add_argument("--pp-limit", type=float, default=6)
     ap.add_argument("--cp-limit", type=float, default=60)
+    ap.add_argument("--cp-limits", type=float, nargs="+",
+                    help="with --files: CP-SAT at each of these limits (e.g. 6 60) instead of --cp-limit")
+    ap.add_argument("--cpsat-from", metavar="ROWS",
+                    help="with --files: CP-SAT's results from an earlier run's --out file")
     ap.add_argument("--table-from", metavar="ROWS",
                     help="print the table of an earlier run's --out file (with today's optima.json) and stop")
     args = ap.parse_args()
@@ -174,29 +180,55 @@ def main():
 
 
 def held_out(args):
-    """patrolplan at one limit against CP-SAT at another, per file (the issue's held-out
-    criterion: small instances >= CP-SAT's 60 s result in 6 s)."""
+    """patrolplan at one limit against CP-SAT at one or more limits, per file (the issue's
+    held-out criterion: small instances >= CP-SAT's 60 s result in 6 s).  Every file goes
+    through `peer_copy` first (matrix nulls -> far minutes), so instances with nulls between
+    hop-linked locations are compared too.  With --cpsat-from ROWS, CP-SAT's results are
+    read from an earlier run's --out file (same files, same limits) instead of being
+    recomputed: CP-SAT's side does not depend on the patrolplan build."""
+    cp_limits = args.cp_limits or [args.cp_limit]
+    cached = {}
+    if args.cpsat_from:
+        with open(args.cpsat_from) as f:
+            for r in json.load(f):
+                for lim, res in r.get("cpsat_by_limit", {}).items():
+                    cached[(r["instance"], float(lim))] = res
     load = os.getloadavg()
     print(f"# held out, {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, "
           f"git {subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}, "
-          f"load at start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}", flush=True)
-    print(f"| instance | patrolplan {args.pp_limit:g} s | CP-SAT {args.cp_limit:g} s | CP-SAT status "
-          f"| patrolplan / CP-SAT |\n|---|---|---|---|---|", flush=True)
+          f"patrolplan {PATROLPLAN}, load at start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+          + (f", CP-SAT from {args.cpsat_from}" if args.cpsat_from else ""), flush=True)
+    cols = "".join(f" CP-SAT {c:g} s | status |" for c in cp_limits)
+    ratios = "".join(f" pp / CP-SAT {c:g} s |" for c in cp_limits)
+    print(f"| instance | patrolplan {args.pp_limit:g} s |{cols}{ratios}\n"
+          + "|---" * (2 + 3 * len(cp_limits)) + "|", flush=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for inst in args.files:
+            name = os.path.basename(inst)
             peer_inst = peer_copy(inst, tmp)
             pp = run_patrolplan(inst, peer_inst, args.pp_limit, tmp)
-            cp = run_cpsat(peer_inst, args.cp_limit, tmp)
-            ok = pp["total"] is not None and pp["feasible"] and cp["total"] is not None and cp["feasible"]
-            ratio = f"{pp['total'] / cp['total']:.4f}" if ok and cp["total"] > 0 else "-"
-            print(f"| {os.path.basename(inst)} | {fmt(pp)} | {fmt(cp)} | {cp['status']} | {ratio} |", flush=True)
-            rows.append({"instance": os.path.basename(inst), "patrolplan": pp, "cpsat": cp})
+            by_limit = {}
+            for c in cp_limits:
+                if (name, float(c)) in cached:
+                    by_limit[f"{c:g}"] = cached[(name, float(c))]
+                else:
+                    by_limit[f"{c:g}"] = run_cpsat(peer_inst, c, tmp)
+            cells, rcells = "", ""
+            for c in cp_limits:
+                cp = by_limit[f"{c:g}"]
+                ok = pp["total"] is not None and pp["feasible"] and cp["total"] is not None and cp["feasible"]
+                cells += f" {fmt(cp)} | {cp['status']} |"
+                rcells += f" {pp['total'] / cp['total']:.4f} |" if ok and cp["total"] > 0 else " - |"
+            print(f"| {name} | {fmt(pp)} |{cells}{rcells}", flush=True)
+            row = {"instance": name, "patrolplan": pp, "cpsat_by_limit": by_limit}
+            row["cpsat"] = by_limit[f"{cp_limits[-1]:g}"]
+            rows.append(row)
+            if args.out:
+                with open(args.out, "w") as f:
+                    json.dump(rows, f, indent=1)
     load = os.getloadavg()
     print(f"\nload at end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(rows, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -187,3 +187,44 @@ fn an_unmeetable_requirement_is_reported_with_region_slot_and_cause() {
         other => panic!("expected an unmet requirement, got {other:?}"),
     }
 }
+
+/// On a small component every new best schedule a member records is credited to the
+/// move that made it (`best`, `best_gain` in the per-move statistics): the credited gains
+/// add up to what each member climbed from the construction, so over the members they
+/// lie between the returned gain and members x that gain.
+#[test]
+fn new_bests_are_credited_to_the_moves_that_made_them() {
+    let path = format!(
+        "{}/tests/data/irregular/small-1.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let inst = load_instance(path).unwrap();
+    let out = Solver::new(&inst)
+        .seed(2)
+        .iterations(3_000)
+        .time_limit(None)
+        .solve()
+        .unwrap();
+    assert_refereed(&inst, &out);
+    let named = out.stats.moves.named();
+    let bests: u64 = named.iter().map(|(_, c)| c.best).sum();
+    let gain: f64 = named.iter().map(|(_, c)| c.best_gain).sum();
+    let climbed = out.objective.total - out.stats.construct_objective;
+    assert!(
+        bests > 0 && climbed > 0.0,
+        "no new best credited ({bests}, {climbed})"
+    );
+    let members = out.stats.members as f64;
+    assert!(
+        gain >= climbed - 1e-6 && gain <= members * climbed + 1e-6,
+        "credited {gain} against climbed {climbed} with {members} members"
+    );
+    for (name, c) in &named {
+        assert!(
+            c.best <= c.applied,
+            "{name}: {} bests of {} applied",
+            c.best,
+            c.applied
+        );
+    }
+}

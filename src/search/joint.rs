@@ -188,7 +188,6 @@ fn slot_choice(st: &State, ka: TeamIdx, kb: TeamIdx, s: usize, penalty: f64) -> 
 /// no joint plan exists, or (strict) the result breaks a coupled rule.
 pub fn joint_replan(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: usize) -> bool {
     let ctx = st.ctx;
-    let n = ctx.slots;
     let ka = st.teams[li];
     if !ctx.patrol[ka] {
         return false;
@@ -211,7 +210,17 @@ pub fn joint_replan(st: &mut State, sc: &mut Scratch, rng: &mut ChaCha8Rng, li: 
     else {
         return false;
     };
-    let kb = st.teams[lj];
+    joint_pair(st, sc, li, lj)
+}
+
+/// The joint replan of local patrol teams `li` and `lj` (both whole plans timed by one
+/// programme; see the module's head). False when no joint plan exists, a hop breaks,
+/// or (strict) a coupled rule breaks.
+pub fn joint_pair(st: &mut State, sc: &mut Scratch, li: usize, lj: usize) -> bool {
+    let ctx = st.ctx;
+    let n = ctx.slots;
+    let (ka, kb) = (st.teams[li], st.teams[lj]);
+    let ma = Machine::new(st, ka);
     let mb = Machine::new(st, kb);
     for s in 0..n {
         st.set(li, s, NONE);

@@ -195,7 +195,7 @@ impl<'c> Member<'c> {
         self.accept.record(self.st.penalised());
         self.stats.iterations += 1;
         if self.small {
-            self.diversify();
+            self.diversify(m);
         }
         if self.full_assert_every > 0 && self.stats.iterations % self.full_assert_every == 0 {
             assert_consistent(
@@ -228,10 +228,14 @@ impl<'c> Member<'c> {
         (li, class)
     }
 
-    /// Small components: the best and the elite pool, the penalty, the phases, restarts.
-    fn diversify(&mut self) {
+    /// Small components: the best and the elite pool, the penalty, the phases, restarts
+    /// (`m`: the move just tried, credited with a new best).
+    fn diversify(&mut self, m: usize) {
         let total = self.st.score.total();
         if self.st.feasible() && total > self.best_total + 1e-9 * total.abs().max(1.0) {
+            let counts = &mut self.stats.moves.0[m];
+            counts.best += 1;
+            counts.best_gain += total - self.best_total;
             self.best.clone_from(&self.st);
             self.best_total = total;
             self.since_best = 0;

@@ -197,6 +197,11 @@ pub struct MoveCounts {
     /// Sum of the objective gained by its accepted improving results (penalised
     /// objective when relaxed).
     pub gain: f64,
+    /// Times its result was a new best feasible schedule of the member (small
+    /// components, which record every new best at once; 0 on large ones).
+    pub best: u64,
+    /// Sum of the objective those new bests gained over the previous best.
+    pub best_gain: f64,
 }
 
 /// Per-move counters, indexed like [`MOVES`].
@@ -221,6 +226,8 @@ impl MoveStats {
             a.improved += b.improved;
             a.nanos += b.nanos;
             a.gain += b.gain;
+            a.best += b.best;
+            a.best_gain += b.best_gain;
         }
     }
 
@@ -234,21 +241,23 @@ impl MoveStats {
             .collect()
     }
 
-    /// One line per move: tried, applied, accepted, improved, time.
+    /// One line per move: tried, applied, accepted, improved, time, gain, new bests.
     pub fn render(&self) -> String {
         let mut out = format!(
-            "{:<16} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12}\n",
-            "move", "tried", "applied", "accepted", "improved", "ms", "gain"
+            "{:<16} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12} {:>7} {:>10}\n",
+            "move", "tried", "applied", "accepted", "improved", "ms", "gain", "best", "best_gain"
         );
         for (name, c) in self.named() {
             out += &format!(
-                "{name:<16} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12.4}\n",
+                "{name:<16} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12.4} {:>7} {:>10.4}\n",
                 c.tried,
                 c.applied,
                 c.accepted,
                 c.improved,
                 c.nanos / 1_000_000,
-                c.gain
+                c.gain,
+                c.best,
+                c.best_gain
             );
         }
         out
