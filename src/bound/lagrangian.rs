@@ -130,6 +130,21 @@ pub fn lagrangian_bound(
     hint: Option<&Schedule>,
 ) -> LagrangianOutcome {
     let comps = components(inst, groups);
+    let side = Sides::new(inst, groups, &comps);
+    // Mobile components of few teams get the slot split after the multiplier search
+    // (`split_bounds`), with a tenth of the time kept for it (more when the search
+    // ends sooner).
+    let members = split_members(inst, groups, &comps, &side);
+    let whole = until;
+    let until = if members.iter().any(Option::is_some) {
+        let now = Instant::now();
+        Until {
+            deadline: now + until.deadline.saturating_duration_since(now).mul_f64(0.9),
+            cancelled: until.cancelled,
+        }
+    } else {
+        until
+    };
     let pb = Problem::new(inst, groups, &comps, ceilings);
     let mut starts = vec![pb.initial_prices(1.0)];
     let mut floor = None;
@@ -189,7 +204,6 @@ pub fn lagrangian_bound(
     // evaluation takes about 5 s, nearly all of it the patrol groups' patterns, so 60 s
     // gave the mobile prices 12 steps; the mobile groups alone take a small part of
     // that. The time is split by whether the patrol side still improves (see `Split`).
-    let side = Sides::new(inst, groups, &comps);
     let patrol_side: Vec<bool> = side.mobile.iter().map(|&m| !m).collect();
     let mut split = Split::new(side.mobile.iter().any(|&m| m) && patrol_side.iter().any(|&p| p));
     while room(head, tail) && iterations < max_iterations && search.eta.iter().any(|&e| e > ETA_MIN)
@@ -237,6 +251,17 @@ pub fn lagrangian_bound(
             began.elapsed(),
         );
     }
+    // The slot split's values replace the components' when lower.
+    let split_values = split_bounds(inst, &members, &search.floor, whole);
+    let mut by_split = vec![false; comps.count];
+    for (c, b) in split_values.iter().enumerate() {
+        if let Some(b) = *b {
+            if b < search.best[c] {
+                search.best[c] = b;
+                by_split[c] = true;
+            }
+        }
+    }
     let weight_sum = search.weight_sum.max(1e-300);
     let mut teams = vec![0usize; comps.count];
     for (gi, g) in groups.iter().enumerate() {
@@ -251,7 +276,9 @@ pub fn lagrangian_bound(
                 _ => "mixed",
             },
             teams: teams[c],
-            method: if search.improved_once[c] {
+            method: if by_split[c] {
+                "slot_split"
+            } else if search.improved_once[c] {
                 "lagrangian"
             } else {
                 "trivial"
@@ -271,6 +298,61 @@ pub fn lagrangian_bound(
             presence_price: search.best_prices.v,
         },
     }
+}
+
+/// Per component, its teams when the slot split (`super::slot_split`) applies to it:
+/// mobile components of at most `slot_split::MAX_TEAMS` teams.
+fn split_members(
+    inst: &Instance,
+    groups: &[Group],
+    comps: &Components,
+    side: &Sides,
+) -> Vec<Option<Vec<usize>>> {
+    let mut out = vec![None; comps.count];
+    let (own, group_of) = super::groups::grouped_teams(inst);
+    if own != groups {
+        return out; // groups of another making: their members are not known here
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); comps.count];
+    for (k, &g) in group_of.iter().enumerate() {
+        members[comps.group[g]].push(k);
+    }
+    for (c, m) in members.into_iter().enumerate() {
+        if side.mobile[c] && !m.is_empty() && m.len() <= super::slot_split::MAX_TEAMS {
+            out[c] = Some(m);
+        }
+    }
+    out
+}
+
+/// Per component, the slot split's bound where it applies (`members`), each within
+/// half of the time left (components in order; `None` where skipped or out of time).
+fn split_bounds(
+    inst: &Instance,
+    members: &[Option<Vec<usize>>],
+    floor: &[f64],
+    until: Until,
+) -> Vec<Option<f64>> {
+    let mut out = vec![None; members.len()];
+    for (c, m) in members.iter().enumerate() {
+        let Some(m) = m else { continue };
+        if until.passed() {
+            break;
+        }
+        let now = Instant::now();
+        let part = Until {
+            deadline: now + until.deadline.saturating_duration_since(now).mul_f64(0.5),
+            cancelled: until.cancelled,
+        };
+        out[c] = super::slot_split::split_bound(
+            inst,
+            m,
+            floor[c],
+            part,
+            super::slot_split::MAX_EVALUATIONS,
+        );
+    }
+    out
 }
 
 /// Which kind of evaluation runs next, full or mobile-only. A full one prices every

@@ -19,6 +19,7 @@ pub mod lagrangian;
 pub mod lp_model;
 pub mod mip;
 pub mod shift_dp;
+pub mod slot_split;
 pub mod trivial;
 
 use std::time::{Duration, Instant};
