@@ -157,3 +157,22 @@ fn nanjing_with_an_iteration_budget_is_reproducible_across_threads() {
     let polish = polish.iter().find(|(n, _)| *n == "mobile_polish").unwrap();
     assert!(polish.1.applied > 0 && polish.1.gain > 0.0, "{polish:?}");
 }
+
+/// A budget of 0 iterations asks for the construction alone (the preset generator's
+/// check of its requirements): the polish does not run then.
+#[test]
+fn no_polish_when_the_budget_is_zero() {
+    let inst = data("data/nanjing.json");
+    let out = Solver::new(&inst)
+        .iterations(0)
+        .time_limit(None)
+        .threads(2)
+        .solve()
+        .unwrap();
+    assert!(out
+        .stats
+        .moves
+        .named()
+        .iter()
+        .all(|(name, _)| *name != "mobile_polish"));
+}

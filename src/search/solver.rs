@@ -444,9 +444,12 @@ impl<'a> Solver<'a> {
             let iters = members.iter().map(|(_, m)| m.stats.iterations).sum();
             self.report(start, iters, total);
         }
-        pool.install(|| {
-            super::mobile::polish_members(&mut members, comps.len(), self.seed, deadline)
-        });
+        // A budget of 0 asks for the construction alone (the preset generator's check).
+        if self.iterations != Some(0) {
+            pool.install(|| {
+                super::mobile::polish_members(&mut members, comps.len(), self.seed, deadline)
+            });
+        }
         self.finish(start, members, comps.len(), stats)
     }
 
