@@ -132,14 +132,14 @@ pub fn lagrangian_bound(
     let comps = components(inst, groups);
     let side = Sides::new(inst, groups, &comps);
     // Mobile components of few teams get the slot split after the multiplier search
-    // (`split_bounds`), with a tenth of the time kept for it (more when the search
-    // ends sooner).
+    // (`split_bounds`), with 15 % of the time kept for it (more when the search ends
+    // sooner).
     let members = split_members(inst, groups, &comps, &side);
     let whole = until;
     let until = if members.iter().any(Option::is_some) {
         let now = Instant::now();
         Until {
-            deadline: now + until.deadline.saturating_duration_since(now).mul_f64(0.9),
+            deadline: now + until.deadline.saturating_duration_since(now).mul_f64(0.85),
             cancelled: until.cancelled,
         }
     } else {
@@ -325,8 +325,9 @@ fn split_members(
     out
 }
 
-/// Per component, the slot split's bound where it applies (`members`), each within
-/// half of the time left (components in order; `None` where skipped or out of time).
+/// Per component, the slot split's bound where it applies (`members`), each within an
+/// even part of the time left among the components still to do (in order; `None`
+/// where skipped or out of time).
 fn split_bounds(
     inst: &Instance,
     members: &[Option<Vec<usize>>],
@@ -334,6 +335,7 @@ fn split_bounds(
     until: Until,
 ) -> Vec<Option<f64>> {
     let mut out = vec![None; members.len()];
+    let mut left = members.iter().filter(|m| m.is_some()).count();
     for (c, m) in members.iter().enumerate() {
         let Some(m) = m else { continue };
         if until.passed() {
@@ -341,7 +343,7 @@ fn split_bounds(
         }
         let now = Instant::now();
         let part = Until {
-            deadline: now + until.deadline.saturating_duration_since(now).mul_f64(0.5),
+            deadline: now + until.deadline.saturating_duration_since(now) / left as u32,
             cancelled: until.cancelled,
         };
         out[c] = super::slot_split::split_bound(
@@ -351,6 +353,7 @@ fn split_bounds(
             part,
             super::slot_split::MAX_EVALUATIONS,
         );
+        left -= 1;
     }
     out
 }
