@@ -568,7 +568,22 @@ impl<'a> Pipeline<'a> {
         };
         let t0 = Instant::now();
         let warm = self.warm;
-        let out = self.search(search_limit, bound, warm)?;
+        // A search stopped before its construction was done (a limit too short for it,
+        // or the machine too busy to reach it in time) has no schedule to give: the
+        // feasible baseline, already scored, is then the answer, as for a search that
+        // ends below it (below).
+        let out = match self.search(search_limit, bound, warm) {
+            Ok(out) => out,
+            Err(_) if base.feasible => crate::search::SolveOutcome {
+                schedule: base_schedule.clone(),
+                objective: base.objective.clone(),
+                kpis: base.kpis.clone(),
+                bound,
+                gap: crate::search::solver::gap(bound, base.objective.total),
+                stats: SolveStats::default(),
+            },
+            Err(e) => return Err(e.into()),
+        };
         timings.search_ms = t0.elapsed().as_millis() as u64;
 
         // The evaluator is the one referee of every number reported: the solver's
