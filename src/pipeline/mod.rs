@@ -576,7 +576,7 @@ impl<'a> Pipeline<'a> {
             Ok(out) => out,
             Err(_) if base.feasible => crate::search::SolveOutcome {
                 schedule: base_schedule.clone(),
-                objective: base.objective.clone(),
+                objective: base.objective,
                 kpis: base.kpis.clone(),
                 bound,
                 gap: crate::search::solver::gap(bound, base.objective.total),
