@@ -387,37 +387,10 @@ fn slot_problem<'i>(
     st: &State<'i>,
     s: usize,
 ) -> (Vec<usize>, crate::siting::SlotSiting<'i>, Vec<u32>) {
-    let ctx = st.ctx;
-    let n = ctx.slots;
-    let mut locals = Vec::new();
-    let mut teams = Vec::new();
-    let mut start = Vec::new();
-    for lj in 0..st.teams.len() {
-        let k = st.teams[lj];
-        let here = st.at(lj, s);
-        if ctx.patrol[k] || here == NONE {
-            continue;
-        }
-        let prev = if s > 0 { st.at(lj, s - 1) } else { NONE };
-        let next = if s + 1 < n { st.at(lj, s + 1) } else { NONE };
-        let allowed: Vec<u32> = ctx
-            .reach(k)
-            .iter()
-            .copied()
-            .filter(|&p| {
-                (prev == NONE || ctx.hop_ok(k, prev, p)) && (next == NONE || ctx.hop_ok(k, p, next))
-            })
-            .collect();
-        locals.push(lj);
-        teams.push((k, allowed));
-        start.push(here);
-    }
-    let problem = crate::siting::SlotSiting {
-        instance: ctx.inst,
-        slot: s,
-        teams,
-    };
-    (locals, problem, start)
+    // The polish's slot problem (one place decides the allowed posts); callers pick `s`
+    // by `worked_slot`, so some mobile team works there.
+    let sp = super::mobile::slot_problem(st, s).expect("a mobile team works in the slot");
+    (sp.locals, sp.problem, sp.start)
 }
 
 /// A random slot in which local mobile team `li` works (`None` when it never does).
